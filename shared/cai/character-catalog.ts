@@ -1,0 +1,52 @@
+import type { Character } from '../chat/chat.ts';
+import { type Captured, compareCaptureTime } from './captured.ts';
+
+/**
+ * Every character info of a batch, one per id, sorted by id. The same character captured twice
+ * keeps the newest capture's value of each field that has one.
+ */
+export function catalogCharacters(captured: readonly Captured<Character>[]): Character[] {
+  const byId = new Map<string, Character>();
+  for (const { value } of [...captured].sort(compareCaptureTime)) {
+    const id = value.id;
+    if (id === undefined) continue;
+    const known = byId.get(id);
+    byId.set(id, known === undefined ? value : fillCharacter(known, value));
+  }
+  return [...byId.values()].sort((a, b) => ((a.id ?? '') < (b.id ?? '') ? -1 : 1));
+}
+
+/**
+ * The one info whose name is `name` (trimmed, case- and accent-composition-insensitive); undefined
+ * when none or several match, because a guess could give a chat the wrong character.
+ */
+export function characterNamed(characters: readonly Character[], name: string): Character | undefined {
+  const wanted = nameKey(name);
+  if (wanted === '') return undefined;
+  const matches = characters.filter((character) => nameKey(character.name) === wanted);
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
+function nameKey(name: string): string {
+  return name.normalize('NFC').trim().toLowerCase();
+}
+
+const FILLABLE_FIELDS = [
+  'id',
+  'name',
+  'title',
+  'description',
+  'greeting',
+  'definition',
+  'creatorName',
+  'avatarFile',
+] as const;
+
+function fillCharacter(older: Character, newer: Character): Character {
+  const merged: Character = { ...older };
+  for (const field of FILLABLE_FIELDS) {
+    const value = newer[field];
+    if (value !== undefined && value.trim() !== '') merged[field] = value;
+  }
+  return merged;
+}

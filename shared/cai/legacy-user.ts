@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { defineAdapter } from './cai-adapter.ts';
+import { identityOf } from './collect-identities.ts';
+import { optionalTextSchema, siteIdSchema } from './site-id-schema.ts';
+
+/** Legacy `GET …/chat/user/` → `{user:{user:{id, username, first_name, account:{name}}}}`: the account itself. */
+export const legacyUserAdapter = defineAdapter(
+  'legacy user',
+  z.object({
+    user: z.object({
+      // The outer object repeats the display name next to the account.
+      name: optionalTextSchema,
+      user: z.object({
+        id: siteIdSchema.nullish(),
+        username: optionalTextSchema,
+        first_name: optionalTextSchema,
+        name: optionalTextSchema,
+        account: z.object({ name: optionalTextSchema }).nullish(),
+      }),
+    }),
+  }),
+  (body) => {
+    const user = body.user.user;
+    return {
+      identities: [
+        ...identityOf('username', user.username),
+        ...identityOf('first-name', user.first_name),
+        ...identityOf('display-name', user.name),
+        ...identityOf('display-name', body.user.name),
+        ...identityOf('account-name', user.account?.name),
+        ...identityOf('user-id', user.id),
+      ],
+    };
+  },
+);
