@@ -1,0 +1,71 @@
+import { HOMOGLYPHS } from './homoglyphs.ts';
+
+/**
+ * The one definition of "the same name": compatibility decomposition (full-width and mathematical
+ * letters become plain ones), marks and invisible format characters removed (diacritics, zero-width
+ * joiners, bidi controls), Hangul recomposed, lowercase, homoglyphs mapped to Latin.
+ *
+ * The audit folds whole texts with `foldText`; the anonymizer folds code point by code point with
+ * `foldCodePoint` (see folded-view.ts) so it can map matches back. Both agree on every text but
+ * Hangul typed as separate conjoining jamo, which only `foldText` recomposes: the audit then
+ * catches what the anonymizer missed, and the export fails closed.
+ *
+ * ASCII needs only lowercasing, so only the runs of non-ASCII characters go through the Unicode
+ * steps (the result is the same: an ASCII character never composes with its neighbours once marks
+ * are gone). Chat text is mostly ASCII with the odd `’` or `…`, and runs repeat, so they are cached.
+ */
+
+/** Any UTF-16 unit above ASCII (a `u`-flag class is slower for this test). */
+const NON_ASCII = /[\u0080-\uffff]/;
+const NON_ASCII_RUN = /[\u0080-\uffff]+/g;
+const IGNORABLE = /[\p{M}\p{Cf}]/gu;
+const HOMOGLYPH_CHARS = new RegExp(
+  `[${Object.keys(HOMOGLYPHS)
+    .map((ch) => `\\u{${(ch.codePointAt(0) ?? 0).toString(16)}}`)
+    .join('')}]`,
+  'gu',
+);
+const MAX_CACHED = 20_000;
+const runCache = new Map<string, string>();
+const codePointCache = new Map<string, string>();
+
+function mapHomoglyph(ch: string): string {
+  return HOMOGLYPHS[ch] ?? ch;
+}
+
+/** The Unicode steps, on a string that may hold anything. */
+function foldUnicode(text: string): string {
+  // NFC after stripping marks only recomposes Hangul: NFKD splits syllables into jamo, which are
+  // letters, not marks, and would otherwise no longer equal a name typed as syllables.
+  return text
+    .normalize('NFKD')
+    .replace(IGNORABLE, '')
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(HOMOGLYPH_CHARS, mapHomoglyph);
+}
+
+function cached(cache: Map<string, string>, key: string, fold: (text: string) => string): string {
+  let folded = cache.get(key);
+  if (folded === undefined) {
+    folded = fold(key);
+    if (cache.size >= MAX_CACHED) cache.clear();
+    cache.set(key, folded);
+  }
+  return folded;
+}
+
+function foldRun(run: string): string {
+  return cached(runCache, run, foldUnicode);
+}
+
+/** Folds a whole text. */
+export function foldText(text: string): string {
+  if (!NON_ASCII.test(text)) return text.toLowerCase();
+  return text.replace(NON_ASCII_RUN, foldRun).toLowerCase();
+}
+
+/** Folds one code point (a one- or two-unit string). */
+export function foldCodePoint(ch: string): string {
+  return cached(codePointCache, ch, foldUnicode);
+}
