@@ -1,0 +1,202 @@
+import type { AnonChat } from '../chat/anon-chat.ts';
+import { PygboxError } from '../errors/pygbox-error.ts';
+import { inflateEntry } from './bounded-inflate.ts';
+import { parseChatsJsonl } from './chats-jsonl.ts';
+import { countExport, type ExportCounts } from './export-counts.ts';
+import {
+  EXPORT_FORMAT,
+  EXPORT_FORMAT_VERSION,
+  type ExportManifest,
+  exportManifestSchema,
+  manifestHeaderSchema,
+} from './export-manifest.ts';
+import { CHATS_PATH, DUMPER_DIR, MANIFEST_PATH, SILLYTAVERN_DIR } from './export-paths.ts';
+import { sha256Hex } from './sha256-hex.ts';
+import { readCentralDirectory, type ZipEntry } from './zip-central-directory.ts';
+import { HINT_HOSTILE_ZIP, HINT_NOT_PYGBOX_ZIP, zipInvalid } from './zip-invalid-error.ts';
+import { resolveZipLimits, type ZipLimits } from './zip-limits.ts';
+import { formatIssuePath } from './zod-issue-path.ts';
+
+export interface ExportZipContents {
+  manifest: ExportManifest;
+  chats: AnonChat[];
+}
+
+const textDecoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Reads and checks a pygbox export zip. Everything is validated before it is trusted: the zip
+ * structure and entry names, sizes against `limits` before anything is inflated, the manifest
+ * (schema, format and version), that the entries are exactly the files the manifest lists, each
+ * file's size and sha256, every chats.jsonl line, and the manifest's counts. Any failure rejects
+ * with PygboxError 'zip-invalid' naming the entry.
+ */
+export async function readExportZip(
+  bytes: Uint8Array,
+  limits?: Partial<ZipLimits>,
+): Promise<ExportZipContents> {
+  const bounds = resolveZipLimits(limits);
+  const entries = readCentralDirectory(bytes, bounds);
+  checkDeclaredSizes(entries, bounds);
+
+  const byName = new Map(entries.map((entry) => [entry.name, entry]));
+  const manifestEntry = byName.get(MANIFEST_PATH);
+  if (manifestEntry === undefined) {
+    throw zipInvalid(MANIFEST_PATH, 'is missing', HINT_NOT_PYGBOX_ZIP);
+  }
+  const manifest = parseManifest(inflateEntry(bytes, manifestEntry));
+
+  const listed = new Map(manifest.files.map((file) => [file.path, file]));
+  for (const entry of entries) {
+    if (entry.name !== MANIFEST_PATH && !listed.has(entry.name)) {
+      throw zipInvalid(entry.name, 'is not listed in the manifest', HINT_HOSTILE_ZIP);
+    }
+  }
+  checkCompatFiles(manifest);
+
+  let chats: AnonChat[] = [];
+  for (const file of manifest.files) {
+    const entry = byName.get(file.path);
+    if (entry === undefined) {
+      throw zipInvalid(file.path, 'is listed in the manifest but missing from the zip', HINT_NOT_PYGBOX_ZIP);
+    }
+    // Compare the declared size before inflating, and the real bytes after.
+    if (entry.uncompressedSize !== file.bytes) {
+      throw zipInvalid(
+        file.path,
+        `size ${entry.uncompressedSize} does not match the manifest's ${file.bytes}`,
+        HINT_NOT_PYGBOX_ZIP,
+      );
+    }
+    const content = inflateEntry(bytes, entry);
+    if (sha256Hex(content) !== file.sha256) {
+      throw zipInvalid(
+        file.path,
+        'sha256 does not match the manifest (altered or damaged)',
+        HINT_NOT_PYGBOX_ZIP,
+      );
+    }
+    if (file.path === CHATS_PATH) chats = parseChatsJsonl(decodeText(content, CHATS_PATH));
+  }
+
+  checkCounts(manifest.counts, countExport(chats));
+  return { manifest, chats };
+}
+
+function checkDeclaredSizes(entries: readonly ZipEntry[], limits: ZipLimits): void {
+  let total = 0;
+  for (const entry of entries) {
+    if (entry.uncompressedSize > limits.maxEntryBytes) {
+      throw zipInvalid(
+        entry.name,
+        `declares ${entry.uncompressedSize} bytes, more than the per-entry limit of ${limits.maxEntryBytes}`,
+        HINT_HOSTILE_ZIP,
+      );
+    }
+    const ratio = entry.uncompressedSize / Math.max(entry.compressedSize, 1);
+    if (entry.uncompressedSize > limits.ratioFloorBytes && ratio > limits.maxRatio) {
+      throw zipInvalid(
+        entry.name,
+        `compression ratio ${Math.round(ratio)} is above the limit of ${limits.maxRatio} (a zip bomb?)`,
+        HINT_HOSTILE_ZIP,
+      );
+    }
+    total += entry.uncompressedSize;
+    if (total > limits.maxTotalBytes) {
+      throw zipInvalid(
+        entry.name,
+        `brings the total size to ${total} bytes, more than the limit of ${limits.maxTotalBytes}`,
+        HINT_HOSTILE_ZIP,
+      );
+    }
+  }
+}
+
+function parseManifest(content: Uint8Array): ExportManifest {
+  let value: unknown;
+  try {
+    value = JSON.parse(decodeText(content, MANIFEST_PATH));
+  } catch (error) {
+    if (error instanceof PygboxError) throw error;
+    throw zipInvalid(MANIFEST_PATH, 'is not JSON', HINT_NOT_PYGBOX_ZIP);
+  }
+  const header = manifestHeaderSchema.safeParse(value);
+  if (!header.success || header.data.format !== EXPORT_FORMAT) {
+    throw zipInvalid(
+      MANIFEST_PATH,
+      `is not a pygbox export manifest (format is not "${EXPORT_FORMAT}")`,
+      HINT_NOT_PYGBOX_ZIP,
+      { field: 'format' },
+    );
+  }
+  const version = header.data.formatVersion;
+  if (version !== EXPORT_FORMAT_VERSION) {
+    const newer = typeof version === 'number' && version > EXPORT_FORMAT_VERSION;
+    throw zipInvalid(
+      MANIFEST_PATH,
+      `has format version ${typeof version === 'number' ? version : 'missing'}; this Pygbox reads version ${EXPORT_FORMAT_VERSION}`,
+      newer ? 'The zip was written by a newer Pygbox; update Pygbox and try again.' : HINT_NOT_PYGBOX_ZIP,
+      { field: 'formatVersion' },
+    );
+  }
+  const parsed = exportManifestSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue === undefined ? '' : formatIssuePath(issue.path);
+    throw zipInvalid(
+      MANIFEST_PATH,
+      `is invalid at ${field === '' ? 'its top level' : field}: ${issue?.message ?? 'unknown problem'}`,
+      HINT_NOT_PYGBOX_ZIP,
+      field === '' ? {} : { field },
+    );
+  }
+  return parsed.data;
+}
+
+/** Compat files must belong to a listed format, and each listed format must have its files. */
+function checkCompatFiles(manifest: ExportManifest): void {
+  const dumper = manifest.files.filter((file) => file.path.startsWith(DUMPER_DIR));
+  const sillyTavern = manifest.files.filter((file) => file.path.startsWith(SILLYTAVERN_DIR));
+  const expected: [string, number, number, boolean][] = [
+    [DUMPER_DIR, dumper.length, manifest.counts.characters, manifest.formats.includes('dumper')],
+    [SILLYTAVERN_DIR, sillyTavern.length, manifest.counts.chats, manifest.formats.includes('sillytavern')],
+  ];
+  for (const [dir, found, wanted, requested] of expected) {
+    if (!requested && found > 0) {
+      throw zipInvalid(dir, 'holds files of a format the manifest does not list', HINT_HOSTILE_ZIP, {
+        field: 'formats',
+      });
+    }
+    if (requested && found !== wanted) {
+      throw zipInvalid(
+        dir,
+        `holds ${found} files where the manifest's counts call for ${wanted}`,
+        HINT_NOT_PYGBOX_ZIP,
+        {
+          field: 'files',
+        },
+      );
+    }
+  }
+}
+
+function checkCounts(declared: ExportCounts, actual: ExportCounts): void {
+  for (const key of ['chats', 'messages', 'characters'] as const) {
+    if (declared[key] !== actual[key]) {
+      throw zipInvalid(
+        MANIFEST_PATH,
+        `counts.${key} is ${declared[key]} but ${CHATS_PATH} holds ${actual[key]}`,
+        HINT_NOT_PYGBOX_ZIP,
+        { field: `counts.${key}` },
+      );
+    }
+  }
+}
+
+function decodeText(content: Uint8Array, entry: string): string {
+  try {
+    return textDecoder.decode(content);
+  } catch {
+    throw zipInvalid(entry, 'is not UTF-8 text', HINT_NOT_PYGBOX_ZIP);
+  }
+}
