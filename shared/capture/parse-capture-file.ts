@@ -1,0 +1,130 @@
+import type { z } from 'zod';
+import { type CaptureRecord, captureRecordSchema } from './capture-record.ts';
+
+/**
+ * Reads the text of one input file: a capture file (JSON lines of capture records, or a JSON array
+ * of them) or a file the original Pygmalion dumper wrote (`{info, histories}`, or its definitions
+ * file `{character}`). Bad lines are reported by line number and skipped; nothing here ever quotes
+ * the file's content, because content identifies people.
+ */
+
+export interface InputProblem {
+  file: string;
+  /** 1-based line, when the problem has one. */
+  line?: number;
+  message: string;
+}
+
+/** A record with where it came from, so later problems (a `neo_error` body, say) can name the line. */
+export interface LocatedRecord {
+  record: CaptureRecord;
+  file: string;
+  /** 1-based line in a JSON-lines file. */
+  line?: number;
+  /** Element index in a JSON-array file. */
+  element?: number;
+}
+
+export type ParsedInputFile =
+  | { kind: 'captures'; records: LocatedRecord[]; problems: InputProblem[] }
+  | { kind: 'dumper'; json: unknown; problems: InputProblem[] };
+
+export function parseInputFile(text: string, file: string): ParsedInputFile {
+  const trimmed = text.replace(/^\uFEFF/, '').trimStart();
+  if (trimmed === '') {
+    return { kind: 'captures', records: [], problems: [{ file, message: 'the file is empty' }] };
+  }
+  if (trimmed.startsWith('[')) return parseJsonArray(text, file);
+  if (trimmed.startsWith('{')) {
+    const whole = tryParseJson(text);
+    if (whole.ok && isDumperFile(whole.value)) return { kind: 'dumper', json: whole.value, problems: [] };
+  }
+  return parseJsonLines(text, file);
+}
+
+function parseJsonLines(text: string, file: string): ParsedInputFile {
+  const records: LocatedRecord[] = [];
+  const problems: InputProblem[] = [];
+  const lines = text.split('\n');
+  for (const [index, rawLine] of lines.entries()) {
+    const line = rawLine.replace(/^\uFEFF/, '').trim();
+    if (line === '') continue;
+    const lineNumber = index + 1;
+    const parsed = tryParseJson(line);
+    if (!parsed.ok) {
+      problems.push({ file, line: lineNumber, message: `not valid JSON${parsed.where}` });
+      continue;
+    }
+    const record = captureRecordSchema.safeParse(parsed.value);
+    if (record.success) records.push({ record: record.data, file, line: lineNumber });
+    else problems.push({ file, line: lineNumber, message: describeSchemaError(record.error) });
+  }
+  return { kind: 'captures', records, problems };
+}
+
+function parseJsonArray(text: string, file: string): ParsedInputFile {
+  const parsed = tryParseJson(text);
+  if (!parsed.ok) {
+    const line = parsed.position === undefined ? undefined : lineOfPosition(text, parsed.position);
+    return {
+      kind: 'captures',
+      records: [],
+      problems: [{ file, ...(line === undefined ? {} : { line }), message: `not valid JSON${parsed.where}` }],
+    };
+  }
+  const records: LocatedRecord[] = [];
+  const problems: InputProblem[] = [];
+  if (!Array.isArray(parsed.value)) return { kind: 'captures', records, problems };
+  const items: unknown[] = parsed.value;
+  for (const [index, item] of items.entries()) {
+    const record = captureRecordSchema.safeParse(item);
+    if (record.success) records.push({ record: record.data, file, element: index });
+    else problems.push({ file, message: `array element [${index}]: ${describeSchemaError(record.error)}` });
+  }
+  return { kind: 'captures', records, problems };
+}
+
+/** `{info, histories}` chat dumps and `{character[, user__username]}` definitions dumps. */
+function isDumperFile(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const keys = Object.keys(value).sort().join(',');
+  return keys === 'histories,info' || keys === 'character' || keys === 'character,user__username';
+}
+
+type JsonParse = { ok: true; value: unknown } | { ok: false; position: number | undefined; where: string };
+
+function tryParseJson(text: string): JsonParse {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    // V8's message can quote the input ("Unexpected token 'x', "…" is not valid JSON"); keep only
+    // the position.
+    const message = error instanceof Error ? error.message : '';
+    const match = /position (\d+)/.exec(message);
+    if (match?.[1] !== undefined) {
+      const position = Number(match[1]);
+      return { ok: false, position, where: ` (at character ${position + 1})` };
+    }
+    return {
+      ok: false,
+      position: undefined,
+      where: message.includes('end of JSON') ? ' (it ends too early)' : '',
+    };
+  }
+}
+
+function lineOfPosition(text: string, position: number): number {
+  let line = 1;
+  for (let i = 0; i < position && i < text.length; i += 1) if (text.charCodeAt(i) === 10) line += 1;
+  return line;
+}
+
+/** Names the first failing field and what was expected, never the value found. */
+export function describeSchemaError(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (issue === undefined) return 'not a capture record';
+  const field = issue.path.length === 0 ? 'the record' : `field \`${issue.path.map(String).join('.')}\``;
+  const expected =
+    'expected' in issue && typeof issue.expected === 'string' ? `expected ${issue.expected}` : issue.code;
+  return `${field}: ${issue.code === 'invalid_type' ? expected : issue.message} (a capture record is {url, method, status, body, capturedAt})`;
+}

@@ -1,0 +1,44 @@
+import { createAnonymizer } from '../anonymize/anonymizer.ts';
+import { ANONYMIZER_VERSION } from '../anonymize/anonymizer-version.ts';
+import { auditChats } from '../anonymize/audit.ts';
+import type { AuditedChats } from '../anonymize/audited-chats.ts';
+import type { Chat, Identity } from '../chat/chat.ts';
+import { collectIdentities } from './collect-identities.ts';
+
+export interface ExportPrivacyOptions {
+  /** Account-level identities from the store or the adapters (user info, personas). */
+  accountIdentities?: readonly Identity[];
+  /** Names the user typed in (`--identity`, the panels' setting). */
+  userIdentities?: readonly string[];
+  /** Other words the user wants gone; they become `[REDACTED]`. */
+  redactions?: readonly string[];
+}
+
+export interface AnonymizedExport {
+  audited: AuditedChats;
+  /** Distinct identities replaced (a count only: the identities themselves never leave). */
+  identitiesRedacted: number;
+  anonymizerVersion: string;
+}
+
+/**
+ * The only road from canonical chats to something that may leave the machine: anonymize every
+ * chat with one anonymizer built from every known identity, then audit the result. The audit
+ * throws (fails closed) on any finding, so nothing un-audited reaches a writer.
+ */
+export function anonymizeForExport(
+  chats: readonly Chat[],
+  options: ExportPrivacyOptions = {},
+): AnonymizedExport {
+  const identities = collectIdentities(chats, options.accountIdentities ?? [], options.userIdentities ?? []);
+  const redactions = options.redactions ?? [];
+  const anonymizer = createAnonymizer({ identities, redactions });
+  const anonChats = chats.map((chat) => anonymizer.anonymizeChat(chat));
+  const audited = auditChats(anonChats, { identities, redactions });
+  return { audited, identitiesRedacted: anonymizer.identityCount, anonymizerVersion: ANONYMIZER_VERSION };
+}
+
+/** A download name that holds no user or character identity, only the day. */
+export function exportFileName(day: string): string {
+  return `pygbox-export-${day}.zip`;
+}
