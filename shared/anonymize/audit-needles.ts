@@ -1,5 +1,6 @@
 import type { Identity, IdentityKind } from '../chat/chat.ts';
 import { foldText } from './fold-text.ts';
+import { MIN_NAME_PART_LETTERS, NAME_KINDS } from './identity-policy.ts';
 import { isReservedToken } from './reserved-tokens.ts';
 import { isBlockingWordChar } from './word-boundary.ts';
 
@@ -23,14 +24,6 @@ const NOT_WORD = /[^\p{L}\p{N}]+/u;
 const LETTERS = /\p{L}/gu;
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 const JOINERS = [' ', '_', '-', '.', ''];
-const NAME_KINDS: ReadonlySet<IdentityKind> = new Set<IdentityKind>([
-  'first-name',
-  'display-name',
-  'account-name',
-  'author-name',
-  'persona-name',
-  'user-supplied',
-]);
 
 export function auditNeedles(identities: readonly Identity[], redactions: readonly string[]): AuditNeedle[] {
   const needles = new Map<string, AuditNeedle>();
@@ -53,7 +46,7 @@ export function auditNeedles(identities: readonly Identity[], redactions: readon
     for (const variant of separatorVariants(folded)) add(variant, identity.kind);
     if (!NAME_KINDS.has(identity.kind)) continue;
     for (const word of folded.split(NOT_WORD)) {
-      if ((word.match(LETTERS)?.length ?? 0) >= 3) add(word, identity.kind);
+      if ((word.match(LETTERS)?.length ?? 0) >= MIN_NAME_PART_LETTERS) add(word, identity.kind);
     }
   }
   for (const phrase of redactions) {

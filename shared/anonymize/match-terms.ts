@@ -1,5 +1,6 @@
-import type { Identity, IdentityKind } from '../chat/chat.ts';
+import type { Identity } from '../chat/chat.ts';
 import { foldRunByCodePoint } from './folded-view.ts';
+import { MIN_NAME_PART_LETTERS, NAME_KINDS } from './identity-policy.ts';
 import { isReservedToken } from './reserved-tokens.ts';
 
 /**
@@ -21,16 +22,6 @@ const NOT_WORD = /[^\p{L}\p{N}]+/u;
 const LETTER = /\p{L}/gu;
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 const MIN_KEY_LENGTH = 2;
-const MIN_PART_LETTERS = 3;
-
-const NAME_KINDS: ReadonlySet<IdentityKind> = new Set<IdentityKind>([
-  'first-name',
-  'display-name',
-  'account-name',
-  'author-name',
-  'persona-name',
-  'user-supplied',
-]);
 
 /** The key of an already folded span: what a match is looked up by to know what replaces it. */
 export function foldedKey(folded: string): string {
@@ -61,7 +52,7 @@ export function identityTerms(identity: Identity): MatchTerm[] {
   if (NAME_KINDS.has(identity.kind)) {
     for (const word of foldByCodePoint(identity.value).split(NOT_WORD)) {
       const letters = word.match(LETTER)?.length ?? 0;
-      if (letters >= MIN_PART_LETTERS && word !== phrase.key) terms.push({ chunks: [word], key: word });
+      if (letters >= MIN_NAME_PART_LETTERS && word !== phrase.key) terms.push({ chunks: [word], key: word });
     }
   }
   return terms;

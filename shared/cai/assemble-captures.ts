@@ -1,5 +1,6 @@
 import type { Character, Chat, Identity } from '../chat/chat.ts';
-import { applyCharacterInfo, mergeChats, UNKNOWN_CHARACTER_NAME } from '../chat/merge-chats.ts';
+import { UNKNOWN_CHARACTER_NAME } from '../chat/merge-characters.ts';
+import { applyCharacterInfo, mergeChats } from '../chat/merge-chats.ts';
 import type { AdaptedCaptures, CaptureProblem } from './adapted-captures.ts';
 import { assembleLegacyChat } from './assemble-legacy-chat.ts';
 import { assembleNeoChat } from './assemble-neo-chat.ts';

@@ -1,5 +1,5 @@
 import type { Chat, Message } from '../chat/chat.ts';
-import { UNKNOWN_CHARACTER_NAME } from '../chat/merge-chats.ts';
+import { UNKNOWN_CHARACTER_NAME } from '../chat/merge-characters.ts';
 import { attachLegacyAlternatives } from './attach-legacy-alternatives.ts';
 import type { LegacyMessage, LegacyPage } from './capture-yield.ts';
 import { type Captured, compareCaptureTime } from './captured.ts';

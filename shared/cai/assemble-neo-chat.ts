@@ -1,5 +1,5 @@
 import type { Chat, Identity, Message } from '../chat/chat.ts';
-import { UNKNOWN_CHARACTER_NAME } from '../chat/merge-chats.ts';
+import { UNKNOWN_CHARACTER_NAME } from '../chat/merge-characters.ts';
 import type { NeoTurnPage } from './capture-yield.ts';
 import { type Captured, compareCaptureTime } from './captured.ts';
 import { identityOf, uniqueIdentities } from './collect-identities.ts';

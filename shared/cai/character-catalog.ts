@@ -1,4 +1,5 @@
 import type { Character } from '../chat/chat.ts';
+import { mergeCharacters } from '../chat/merge-characters.ts';
 import { type Captured, compareCaptureTime } from './captured.ts';
 
 /**
@@ -11,7 +12,7 @@ export function catalogCharacters(captured: readonly Captured<Character>[]): Cha
     const id = value.id;
     if (id === undefined) continue;
     const known = byId.get(id);
-    byId.set(id, known === undefined ? value : fillCharacter(known, value));
+    byId.set(id, known === undefined ? value : mergeCharacters(known, value));
   }
   return [...byId.values()].sort((a, b) => ((a.id ?? '') < (b.id ?? '') ? -1 : 1));
 }
@@ -29,24 +30,4 @@ export function characterNamed(characters: readonly Character[], name: string): 
 
 function nameKey(name: string): string {
   return name.normalize('NFC').trim().toLowerCase();
-}
-
-const FILLABLE_FIELDS = [
-  'id',
-  'name',
-  'title',
-  'description',
-  'greeting',
-  'definition',
-  'creatorName',
-  'avatarFile',
-] as const;
-
-function fillCharacter(older: Character, newer: Character): Character {
-  const merged: Character = { ...older };
-  for (const field of FILLABLE_FIELDS) {
-    const value = newer[field];
-    if (value !== undefined && value.trim() !== '') merged[field] = value;
-  }
-  return merged;
 }

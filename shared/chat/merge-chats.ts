@@ -1,4 +1,5 @@
 import type { Character, Chat, Identity, Message } from './chat.ts';
+import { mergeCharacters } from './merge-characters.ts';
 
 /**
  * The one merge rule for chats seen more than once: pages of a capture batch, a re-captured chat
@@ -7,7 +8,6 @@ import type { Character, Chat, Identity, Message } from './chat.ts';
  */
 
 /** The name a chat gets when nothing names its character; merges treat it as no value. */
-export const UNKNOWN_CHARACTER_NAME = 'Unknown character';
 
 /**
  * Merges a chat seen again into the one already known. `incoming` is the newer capture: its text
@@ -177,37 +177,6 @@ function compareMessageOrder(a: Message, b: Message): number {
     return a.sequence - b.sequence;
   }
   return 0;
-}
-
-function mergeCharacters(existing: Character, incoming: Character): Character {
-  const name = hasName(incoming.name)
-    ? incoming.name
-    : hasName(existing.name)
-      ? existing.name
-      : UNKNOWN_CHARACTER_NAME;
-  const merged: Character = { name };
-  const fields = [
-    'id',
-    'title',
-    'description',
-    'greeting',
-    'definition',
-    'creatorName',
-    'avatarFile',
-  ] as const;
-  for (const field of fields) {
-    const value = filled(incoming[field]) ?? filled(existing[field]);
-    if (value !== undefined) merged[field] = value;
-  }
-  return merged;
-}
-
-function hasName(name: string): boolean {
-  return name.trim() !== '' && name !== UNKNOWN_CHARACTER_NAME;
-}
-
-function filled(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === '' ? undefined : value;
 }
 
 function uniqueIdentities(identities: readonly Identity[]): Identity[] {

@@ -1,7 +1,7 @@
 import type { AdaptedCaptures, CaptureProblem } from '../cai/adapted-captures.ts';
 import { type Character, type Chat, characterSchema, chatSchema, type Identity } from '../chat/chat.ts';
+import { mergeCharacters } from '../chat/merge-characters.ts';
 import { mergeChats } from '../chat/merge-chats.ts';
-import { mergeCharacterRows } from './merge-character-rows.ts';
 import { parseStoredRow } from './parse-stored-row.ts';
 import type { CaptureRow } from './store-schema.ts';
 import type { StoreTransaction } from './store-transaction.ts';
@@ -76,13 +76,13 @@ async function putCharacters(
   for (const character of characters) {
     if (character.id === undefined) continue;
     const seen = byId.get(character.id);
-    byId.set(character.id, seen === undefined ? character : mergeCharacterRows(seen, character));
+    byId.set(character.id, seen === undefined ? character : mergeCharacters(seen, character));
   }
   for (const [id, incoming] of byId) {
     const storedValue = await store.get(id);
     const stored =
       storedValue === undefined ? undefined : parseStoredRow(characterSchema, storedValue, 'characters', id);
-    await store.put(stored === undefined ? incoming : mergeCharacterRows(stored, incoming));
+    await store.put(stored === undefined ? incoming : mergeCharacters(stored, incoming));
   }
 }
 

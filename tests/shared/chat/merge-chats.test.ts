@@ -4,12 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { adaptCaptures } from '../../../shared/cai/adapt-captures.ts';
 import { captureRecordSchema } from '../../../shared/capture/capture-record.ts';
 import type { Character, Chat, Message } from '../../../shared/chat/chat.ts';
-import {
-  applyCharacterInfo,
-  mergeChats,
-  normalizeChat,
-  UNKNOWN_CHARACTER_NAME,
-} from '../../../shared/chat/merge-chats.ts';
+import { UNKNOWN_CHARACTER_NAME } from '../../../shared/chat/merge-characters.ts';
+import { applyCharacterInfo, mergeChats, normalizeChat } from '../../../shared/chat/merge-chats.ts';
 
 function message(id: string, extra: Partial<Message> = {}): Message {
   return { id, role: 'char', text: `text ${id}`, swipes: [], ...extra };
