@@ -42,37 +42,53 @@ function runStage(stage: string): Record<string, number> {
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
-const baseline: Record<string, number>[] = [];
-const pipeline: Record<string, number>[] = [];
+const STAGES = ['json-roundtrip', 'load-only', 'anonymize-zip', 'anonymize-zip-portable'] as const;
+const runs: Record<(typeof STAGES)[number], Record<string, number>[]> = {
+  'json-roundtrip': [],
+  'load-only': [],
+  'anonymize-zip': [],
+  'anonymize-zip-portable': [],
+};
 for (let i = 0; i < repeats; i += 1) {
-  // Interleaved, so drift in the machine's speed hits both sides alike.
-  baseline.push(runStage('json-roundtrip'));
-  pipeline.push(runStage('anonymize-zip'));
+  // Interleaved, so drift in the machine's speed hits every side alike.
+  for (const stage of STAGES) runs[stage].push(runStage(stage));
 }
 
-const megabytes = (baseline[0]?.bytes ?? 0) / 1e6;
-const baseSeconds = median(baseline.map((run) => run.seconds ?? Number.NaN));
-const pipeSeconds = median(pipeline.map((run) => run.seconds ?? Number.NaN));
-const first = pipeline[0] ?? {};
-const peakMiB = Math.max(...pipeline.map((run) => run.maxRssMiB ?? 0));
-const rssBeforeMiB = median(pipeline.map((run) => run.rssBeforeMiB ?? Number.NaN));
-const growthMiB = Math.max(...pipeline.map((run) => (run.maxRssMiB ?? 0) - (run.rssBeforeMiB ?? 0)));
-const dataMiB = (baseline[0]?.bytes ?? 0) / 1024 / 1024;
+const figure = (stage: (typeof STAGES)[number], key: string) =>
+  median(runs[stage].map((run) => run[key] ?? Number.NaN));
+const worst = (stage: (typeof STAGES)[number], key: string) =>
+  Math.max(...runs[stage].map((run) => run[key] ?? 0));
+const bytes = runs['json-roundtrip'][0]?.bytes ?? 0;
+const megabytes = bytes / 1e6;
+const dataMiB = bytes / 2 ** 20;
+const baseSeconds = figure('json-roundtrip', 'seconds');
 const fmt = (value: number, digits = 1) => value.toFixed(digits);
+const row = (label: string, seconds: number) =>
+  `| ${label} | ${fmt(seconds, 2)} | ${fmt(megabytes / seconds)} | ${fmt(seconds / baseSeconds, 2)}x |`;
+const loadPeak = worst('load-only', 'processPeakMiB');
+const memory = (stage: (typeof STAGES)[number]) => {
+  const extra = Math.max(0, worst(stage, 'processPeakMiB') - loadPeak);
+  return `process peak ${fmt(worst(stage, 'processPeakMiB'))} MiB, ${fmt(extra)} MiB (${fmt(extra / dataMiB, 2)}x the data) above loading alone; the chats and zip it made hold ${fmt(figure(stage, 'liveAddedMiB'))} MiB (${fmt(figure(stage, 'liveAddedMiB') / dataMiB, 2)}x) at its end`;
+};
 
 const section = [
-  `Machine: ${machineDescription()}${hasTaskset ? ', pinned to core 0 with taskset' : ''}. Date: ${new Date().toISOString().slice(0, 10)}.`,
-  `Data: ${first.messages ?? messages} messages, ${fmt(megabytes)} MB of capture JSON lines (bench/generate-captures.ts), median of ${repeats} interleaved runs, each in a fresh process.`,
+  `Script: bench/anonymize-zip.bench.ts. Machine: ${machineDescription()}${hasTaskset ? ', each stage pinned to core 0 with taskset' : ''}. Date: ${new Date().toISOString().slice(0, 10)}.`,
+  `Data: ${runs['anonymize-zip'][0]?.messages ?? messages} messages in ${fmt(megabytes)} MB of capture JSON lines (bench/generate-captures.ts: neo turn pages, 20% of bot turns with a swipe, the user's names and some PII in texts). Median of ${repeats} interleaved runs, each stage in a fresh process; the store (adapted chats) is loaded before the clock starts.`,
   '',
-  '| stage | seconds | MB/s of capture JSON | ratio to JSON round trip |',
+  '| stage | seconds | MB/s of capture JSON | time against the JSON round trip |',
   '| --- | --- | --- | --- |',
-  `| baseline: JSON.parse + JSON.stringify of every record | ${fmt(baseSeconds, 2)} | ${fmt(megabytes / baseSeconds)} | 1.00x |`,
-  `| anonymize + audit + zip (from the adapted store) | ${fmt(pipeSeconds, 2)} | ${fmt(megabytes / pipeSeconds)} | ${fmt(pipeSeconds / baseSeconds, 2)}x |`,
-  `| of which anonymize + audit | ${fmt(median(pipeline.map((run) => run.anonymizeAuditSeconds ?? Number.NaN)), 2)} | | |`,
-  `| of which zip (manifest, sha256, deflate) | ${fmt(median(pipeline.map((run) => run.zipSeconds ?? Number.NaN)), 2)} | | |`,
-  `| not counted: parse + adapt the captures into the store | ${fmt(median(pipeline.map((run) => run.loadSeconds ?? Number.NaN)), 2)} | | |`,
+  row('baseline: JSON.parse + JSON.stringify of every record', baseSeconds),
+  row('anonymize + audit + zip, Node CLI (zlib deflate and CRC)', figure('anonymize-zip', 'seconds')),
+  `| of which anonymize + audit | ${fmt(figure('anonymize-zip', 'anonymizeAuditSeconds'), 2)} | | |`,
+  `| of which zip: serialize, sha256, deflate level 1 | ${fmt(figure('anonymize-zip', 'zipSeconds'), 2)} | | |`,
+  row(
+    'anonymize + audit + zip, portable codec as in browsers (fflate)',
+    figure('anonymize-zip-portable', 'seconds'),
+  ),
+  `| not counted: parse + adapt the capture file into the store | ${fmt(figure('anonymize-zip', 'loadSeconds'), 2)} | ${fmt(megabytes / figure('anonymize-zip', 'loadSeconds'))} | |`,
   '',
-  `Memory: data ${fmt(dataMiB)} MiB; process RSS with the store loaded ${fmt(rssBeforeMiB)} MiB; peak RSS ${fmt(peakMiB)} MiB; largest growth above the loaded store during anonymize+zip ${fmt(growthMiB)} MiB (${fmt(growthMiB / dataMiB, 2)}x the data). Zip: ${fmt((first.zipBytes ?? 0) / 1e6)} MB.`,
+  `Memory (data: ${fmt(dataMiB)} MiB). Loading alone (parse + adapt, then only the store kept): process peak ${fmt(loadPeak)} MiB, store ${fmt(figure('load-only', 'liveStoreMiB'))} MiB live. Node CLI stage: ${memory('anonymize-zip')}. Portable stage: ${memory('anonymize-zip-portable')}. JSON round trip: process peak ${fmt(worst('json-roundtrip', 'processPeakMiB'))} MiB. Zip size: ${fmt((runs['anonymize-zip'][0]?.zipBytes ?? 0) / 1e6)} MB.`,
+  '',
   'Targets (issue 2): at least 50 MB/s, within 4x of the JSON round trip, peak memory under 3x the data size.',
 ].join('\n');
 

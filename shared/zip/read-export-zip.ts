@@ -69,7 +69,7 @@ export async function readExportZip(
       );
     }
     const content = inflateEntry(bytes, entry);
-    if (sha256Hex(content) !== file.sha256) {
+    if ((await sha256Hex(content)) !== file.sha256) {
       throw zipInvalid(
         file.path,
         'sha256 does not match the manifest (altered or damaged)',

@@ -1,7 +1,16 @@
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
-
-/** Lower-case hex sha256, the form manifest checksums are written in. */
-export function sha256Hex(bytes: Uint8Array): string {
-  return bytesToHex(sha256(bytes));
+/**
+ * Lower-case hex sha256, the form manifest checksums are written in. WebCrypto, which browsers,
+ * extension workers and Node all have, runs natively: about ten times the speed of a JavaScript
+ * sha256 on a 25 MB chats.jsonl.
+ */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  // WebCrypto refuses views of shared memory; those (never ours in practice) are copied first.
+  const owned =
+    bytes.buffer instanceof ArrayBuffer
+      ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+      : bytes.slice();
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', owned));
+  let hex = '';
+  for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
+  return hex;
 }

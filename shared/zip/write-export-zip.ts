@@ -1,4 +1,3 @@
-import { type Zippable, zipSync } from 'fflate';
 import type { AuditedChats } from '../anonymize/audited-chats.ts';
 import { PygboxError } from '../errors/pygbox-error.ts';
 import { groupChatsByCharacter } from './character-groups.ts';
@@ -16,6 +15,8 @@ import { CHATS_PATH, dumperCharacterPath, MANIFEST_PATH, sillyTavernChatPath } f
 import { encodeDumperExport } from './formats/dumper-format.ts';
 import { encodeSillyTavernChat } from './formats/sillytavern-format.ts';
 import { sha256Hex } from './sha256-hex.ts';
+import { writeZipArchive } from './write-zip-archive.ts';
+import { portableZipCodec, type ZipCodec } from './zip-codec.ts';
 
 export interface WriteExportZipOptions {
   /** Compat formats to add next to chats.jsonl; none by default. */
@@ -24,26 +25,13 @@ export interface WriteExportZipOptions {
   toolVersion: string;
   /** YYYY-MM-DD; today (UTC) by default. Only the day is ever recorded. */
   createdDay?: string;
+  /** The host's deflate and CRC; the portable JavaScript ones by default. */
+  codec?: ZipCodec;
 }
-
-/**
- * Every entry gets this modification time, so the same chats give a byte-identical zip (and the
- * zip does not record when the user exported). fflate encodes DOS times from local-time fields,
- * so the date is built from local fields too: noon of 1980-01-01 in every time zone.
- */
-const FIXED_MTIME = new Date(1980, 0, 1, 12, 0, 0);
-
-/**
- * Level 1: on 50 MB of chat JSONL, fflate wrote 21-24 MB/s at level 1 against 14-22 MB/s at
- * level 6, and the level-1 zip was only about 3% larger (22.8 against 22.2 MB).
- */
-const COMPRESSION_LEVEL = 1;
 
 /**
  * Writes the pygbox export zip: manifest.json, chats.jsonl and the requested compat formats, in a
  * fixed order. Takes only `AuditedChats`, so nothing reaches a zip without passing the audit.
- * Synchronous deflate under a promise: fflate's async mode needs workers, which extension service
- * workers do not have.
  */
 export async function writeExportZip(
   audited: AuditedChats,
@@ -86,26 +74,21 @@ export async function writeExportZip(
     createdDay,
     counts: countExport(chats),
     formats,
-    files: files.map(
-      (file): ManifestFile => ({
-        path: file.path,
-        bytes: file.bytes.length,
-        sha256: sha256Hex(file.bytes),
-      }),
+    files: await Promise.all(
+      files.map(
+        async (file): Promise<ManifestFile> => ({
+          path: file.path,
+          bytes: file.bytes.length,
+          sha256: await sha256Hex(file.bytes),
+        }),
+      ),
     ),
   };
 
-  // Insertion order is entry order: manifest first, then files as listed in the manifest.
-  const entries: Zippable = {
-    [MANIFEST_PATH]: [encoder.encode(`${JSON.stringify(manifest, null, 2)}\n`), { level: COMPRESSION_LEVEL }],
-  };
-  for (const file of files) entries[file.path] = [file.bytes, { level: COMPRESSION_LEVEL }];
-  try {
-    return zipSync(entries, { mtime: FIXED_MTIME });
-  } catch (error) {
-    throw new PygboxError('output-failed', 'the export zip could not be written', {
-      hint: 'The export may be too large for memory; export fewer chats at a time.',
-      cause: error,
-    });
-  }
+  // Manifest first, then the files in the order the manifest lists them.
+  const manifestBytes = encoder.encode(`${JSON.stringify(manifest, null, 2)}\n`);
+  return writeZipArchive(
+    [{ path: MANIFEST_PATH, bytes: manifestBytes }, ...files],
+    options.codec ?? portableZipCodec,
+  );
 }

@@ -10,6 +10,7 @@ import { serializeAnonChats } from '../../shared/zip/chats-jsonl.ts';
 import type { CompatFormat } from '../../shared/zip/export-manifest.ts';
 import { writeExportZip } from '../../shared/zip/write-export-zip.ts';
 import { listInputFiles } from '../io/list-input-files.ts';
+import { nodeZipCodec } from '../io/node-zip-codec.ts';
 import { writeFileAtomic } from '../io/write-file-atomic.ts';
 import { assertSomethingToRead, readInputs } from './read-inputs.ts';
 
@@ -87,6 +88,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
       anonymizerVersion: exported.anonymizerVersion,
       toolVersion: PYGBOX_VERSION,
       createdDay: options.day ?? new Date().toISOString().slice(0, 10),
+      codec: nodeZipCodec,
     });
     await writeFileAtomic(options.zip, zip);
     const extra = options.formats.length === 0 ? '' : ` + ${options.formats.join(', ')} formats`;

@@ -1,12 +1,15 @@
+import { createHash } from 'node:crypto';
 import { unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { PygboxError } from '../../../shared/errors/pygbox-error.ts';
 import { readExportZip } from '../../../shared/zip/read-export-zip.ts';
-import { sha256Hex } from '../../../shared/zip/sha256-hex.ts';
 import { writeExportZip } from '../../../shared/zip/write-export-zip.ts';
 import type { ZipLimits } from '../../../shared/zip/zip-limits.ts';
 import { ALL_CHATS, audited, LIGHTHOUSE, ROBOT_CHEF, WRITE_OPTIONS } from './anon-chat-fixtures.ts';
 import { buildZip, concat, localRecord, type RawEntry } from './zip-builder.ts';
+
+/** An independent reference (node:crypto) for the manifest's WebCrypto checksums. */
+const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -1,10 +1,13 @@
+import { createHash } from 'node:crypto';
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { PygboxError } from '../../../shared/errors/pygbox-error.ts';
 import { exportManifestSchema } from '../../../shared/zip/export-manifest.ts';
-import { sha256Hex } from '../../../shared/zip/sha256-hex.ts';
 import { writeExportZip } from '../../../shared/zip/write-export-zip.ts';
 import { ALL_CHATS, audited, WRITE_OPTIONS } from './anon-chat-fixtures.ts';
+
+/** An independent reference (node:crypto) for the manifest's WebCrypto checksums. */
+const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 const decoder = new TextDecoder();
 

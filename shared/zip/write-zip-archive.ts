@@ -1,0 +1,97 @@
+import { PygboxError } from '../errors/pygbox-error.ts';
+import type { ZipCodec } from './zip-codec.ts';
+
+/**
+ * A plain zip writer: deflated entries, ASCII names, no ZIP64, one fixed timestamp. Written by
+ * hand (about the size of a library's options object) so the deflate and CRC steps can be the
+ * host's native ones; `readCentralDirectory` reads exactly this subset back.
+ */
+
+export interface ZipArchiveEntry {
+  path: string;
+  bytes: Uint8Array;
+}
+
+/**
+ * Every entry gets 1980-01-01 12:00 (DOS date and time fields), so the same chats give a
+ * byte-identical zip in any time zone and the archive does not record when the user exported.
+ */
+const DOS_TIME = 12 << 11;
+const DOS_DATE = (0 << 9) | (1 << 5) | 1;
+const VERSION_NEEDED = 20;
+const METHOD_DEFLATE = 8;
+const LOCAL_HEADER_SIZE = 30;
+const CENTRAL_HEADER_SIZE = 46;
+const END_RECORD_SIZE = 22;
+const MAX_32 = 0xffffffff;
+const MAX_ENTRIES = 0xffff;
+
+export async function writeZipArchive(
+  entries: readonly ZipArchiveEntry[],
+  codec: ZipCodec,
+): Promise<Uint8Array> {
+  if (entries.length > MAX_ENTRIES) throw tooLarge(`${entries.length} entries`);
+  const encoder = new TextEncoder();
+  const prepared = [];
+  let offset = 0;
+  for (const entry of entries) {
+    const name = encoder.encode(entry.path);
+    const data = await codec.deflateRaw(entry.bytes);
+    const crc = codec.crc32(entry.bytes) >>> 0;
+    if (entry.bytes.length > MAX_32 || data.length > MAX_32) throw tooLarge(entry.path);
+    prepared.push({ name, data, crc, size: entry.bytes.length, offset });
+    offset += LOCAL_HEADER_SIZE + name.length + data.length;
+  }
+  const centralSize = prepared.reduce((sum, entry) => sum + CENTRAL_HEADER_SIZE + entry.name.length, 0);
+  if (offset + centralSize > MAX_32) throw tooLarge('the archive');
+
+  const out = new Uint8Array(offset + centralSize + END_RECORD_SIZE);
+  const view = new DataView(out.buffer);
+  for (const entry of prepared) {
+    let at = entry.offset;
+    view.setUint32(at, 0x04034b50, true);
+    view.setUint16(at + 4, VERSION_NEEDED, true);
+    view.setUint16(at + 6, 0, true); // flags
+    view.setUint16(at + 8, METHOD_DEFLATE, true);
+    view.setUint16(at + 10, DOS_TIME, true);
+    view.setUint16(at + 12, DOS_DATE, true);
+    view.setUint32(at + 14, entry.crc, true);
+    view.setUint32(at + 18, entry.data.length, true);
+    view.setUint32(at + 22, entry.size, true);
+    view.setUint16(at + 26, entry.name.length, true);
+    view.setUint16(at + 28, 0, true); // extra field length
+    at += LOCAL_HEADER_SIZE;
+    out.set(entry.name, at);
+    out.set(entry.data, at + entry.name.length);
+  }
+  let at = offset;
+  for (const entry of prepared) {
+    view.setUint32(at, 0x02014b50, true);
+    view.setUint16(at + 4, VERSION_NEEDED, true); // version made by
+    view.setUint16(at + 6, VERSION_NEEDED, true);
+    view.setUint16(at + 8, 0, true);
+    view.setUint16(at + 10, METHOD_DEFLATE, true);
+    view.setUint16(at + 12, DOS_TIME, true);
+    view.setUint16(at + 14, DOS_DATE, true);
+    view.setUint32(at + 16, entry.crc, true);
+    view.setUint32(at + 20, entry.data.length, true);
+    view.setUint32(at + 24, entry.size, true);
+    view.setUint16(at + 28, entry.name.length, true);
+    // Extra length, comment length, disk number, internal and external attributes stay zero.
+    view.setUint32(at + 42, entry.offset, true);
+    out.set(entry.name, at + CENTRAL_HEADER_SIZE);
+    at += CENTRAL_HEADER_SIZE + entry.name.length;
+  }
+  view.setUint32(at, 0x06054b50, true);
+  view.setUint16(at + 8, prepared.length, true);
+  view.setUint16(at + 10, prepared.length, true);
+  view.setUint32(at + 12, centralSize, true);
+  view.setUint32(at + 16, offset, true);
+  return out;
+}
+
+function tooLarge(what: string): PygboxError {
+  return new PygboxError('output-failed', `${what} is too large for a plain zip`, {
+    hint: 'Export fewer chats at a time (each export zip must stay under 4 GB and 65,535 files).',
+  });
+}
