@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { anonChatSchema } from '../../shared/chat/anon-chat.ts';
 import { readExportZip } from '../../shared/zip/read-export-zip.ts';
 
@@ -28,13 +29,14 @@ const SAMPLE_IDENTITIES = [
 ];
 const SAMPLE_PII = ['zoe.starlight@example.com', '555-0142'];
 
+const failedRun = z.object({ code: z.number(), stdout: z.string(), stderr: z.string() });
+
 async function pygbox(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd: ROOT });
     return { code: 0, stdout, stderr };
   } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+    return failedRun.parse(error);
   }
 }
 
