@@ -2,13 +2,13 @@
  * Child process of the anonymize+zip benchmark: runs ONE stage on the generated capture file and
  * prints a JSON line of figures. Each stage gets a fresh process so its peak memory is its own.
  */
-import { readFileSync } from 'node:fs';
-import { adaptCaptures } from '../shared/cai/adapt-captures.ts';
-import { parseInputFile } from '../shared/capture/parse-capture-file.ts';
+import { readFileSync, statSync } from 'node:fs';
+import { createCaptureAdapter } from '../shared/cai/capture-adapter.ts';
 import { anonymizeForExport } from '../shared/export/anonymize-for-export.ts';
 import { PYGBOX_VERSION } from '../shared/version.ts';
 import { writeExportZip } from '../shared/zip/write-export-zip.ts';
 import { portableZipCodec } from '../shared/zip/zip-codec.ts';
+import { readInputs } from '../trainer-node/import/read-inputs.ts';
 import { nodeZipCodec } from '../trainer-node/io/node-zip-codec.ts';
 import { BENCH_IDENTITIES } from './generate-captures.ts';
 
@@ -27,26 +27,21 @@ const liveMiB = () => {
 };
 const collect = () => (globalThis as { gc?: () => void }).gc?.();
 
-let text = readFileSync(file, 'utf8');
-const bytes = Buffer.byteLength(text);
+const bytes = statSync(file).size;
 
 async function main(): Promise<Record<string, number | string>> {
   if (stage === 'json-roundtrip') {
+    const text = readFileSync(file, 'utf8');
     const started = performance.now();
     let out = 0;
     for (const line of text.split('\n')) if (line !== '') out += JSON.stringify(JSON.parse(line)).length;
     const seconds = (performance.now() - started) / 1000;
     return { stage, bytes, seconds, outChars: out, processPeakMiB: processPeakMiB() };
   }
+  // Loaded the way `pygbox import` loads: lines streamed, each record adapted as it arrives.
   const loadStarted = performance.now();
-  const parsed = parseInputFile(text, file);
-  if (parsed.kind !== 'captures') throw new Error('expected a capture file');
-  const adapted = adaptCaptures(parsed.records.map((located) => located.record));
+  const adapted = await loadStore();
   const loadSeconds = (performance.now() - loadStarted) / 1000;
-  // Only the store (the adapted chats) stays alive, as in the extension, or in `pygbox import`
-  // once it has read its inputs.
-  parsed.records.length = 0;
-  text = '';
   collect();
   const liveBefore = liveMiB();
   if (stage === 'load-only')
@@ -76,6 +71,13 @@ async function main(): Promise<Record<string, number | string>> {
     liveAddedMiB: liveMiB() - liveBefore,
     processPeakMiB: processPeakMiB(),
   };
+}
+
+/** In its own function so the adapter and its partial state are garbage once the store is built. */
+async function loadStore() {
+  const adapter = createCaptureAdapter();
+  await readInputs([file], (located) => adapter.add(located.record));
+  return adapter.finish();
 }
 
 process.stdout.write(`${JSON.stringify(await main())}\n`);

@@ -45,21 +45,39 @@ export function parseInputFile(text: string, file: string): ParsedInputFile {
 function parseJsonLines(text: string, file: string): ParsedInputFile {
   const records: LocatedRecord[] = [];
   const problems: InputProblem[] = [];
-  const lines = text.split('\n');
-  for (const [index, rawLine] of lines.entries()) {
-    const line = rawLine.replace(/^\uFEFF/, '').trim();
-    if (line === '') continue;
-    const lineNumber = index + 1;
-    const parsed = tryParseJson(line);
-    if (!parsed.ok) {
-      problems.push({ file, line: lineNumber, message: `not valid JSON${parsed.where}` });
-      continue;
-    }
-    const record = captureRecordSchema.safeParse(parsed.value);
-    if (record.success) records.push({ record: record.data, file, line: lineNumber });
-    else problems.push({ file, line: lineNumber, message: describeSchemaError(record.error) });
+  for (const [index, line] of text.split('\n').entries()) {
+    const parsed = parseCaptureLine(line, file, index + 1);
+    if (parsed === undefined) continue;
+    if ('record' in parsed) records.push(parsed);
+    else problems.push(parsed);
   }
   return { kind: 'captures', records, problems };
+}
+
+/**
+ * One line of a JSON-lines capture file: a located record, a problem naming the line, or undefined
+ * for a blank line. Callers that stream large files read them a line at a time through this.
+ */
+export function parseCaptureLine(
+  rawLine: string,
+  file: string,
+  lineNumber: number,
+): LocatedRecord | InputProblem | undefined {
+  const line = rawLine.replace(/^\uFEFF/, '').trim();
+  if (line === '') return undefined;
+  const parsed = tryParseJson(line);
+  if (!parsed.ok) return { file, line: lineNumber, message: `not valid JSON${parsed.where}` };
+  const record = captureRecordSchema.safeParse(parsed.value);
+  return record.success
+    ? { record: record.data, file, line: lineNumber }
+    : { file, line: lineNumber, message: describeSchemaError(record.error) };
+}
+
+/** `{info, histories}` chat dumps and `{character[, user__username]}` definitions dumps. */
+export function isDumperFile(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const keys = Object.keys(value).sort().join(',');
+  return keys === 'histories,info' || keys === 'character' || keys === 'character,user__username';
 }
 
 function parseJsonArray(text: string, file: string): ParsedInputFile {
@@ -82,13 +100,6 @@ function parseJsonArray(text: string, file: string): ParsedInputFile {
     else problems.push({ file, message: `array element [${index}]: ${describeSchemaError(record.error)}` });
   }
   return { kind: 'captures', records, problems };
-}
-
-/** `{info, histories}` chat dumps and `{character[, user__username]}` definitions dumps. */
-function isDumperFile(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const keys = Object.keys(value).sort().join(',');
-  return keys === 'histories,info' || keys === 'character' || keys === 'character,user__username';
 }
 
 type JsonParse = { ok: true; value: unknown } | { ok: false; position: number | undefined; where: string };

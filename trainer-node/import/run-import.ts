@@ -1,7 +1,7 @@
-import { adaptCaptures } from '../../shared/cai/adapt-captures.ts';
 import type { CaptureProblem } from '../../shared/cai/adapted-captures.ts';
+import { createCaptureAdapter } from '../../shared/cai/capture-adapter.ts';
 import { adaptDumperFile } from '../../shared/cai/dumper-file.ts';
-import type { InputProblem, LocatedRecord } from '../../shared/capture/parse-capture-file.ts';
+import type { InputProblem } from '../../shared/capture/parse-capture-file.ts';
 import type { Character, Chat, Identity } from '../../shared/chat/chat.ts';
 import { combineChats } from '../../shared/chat/combine-chats.ts';
 import { anonymizeForExport } from '../../shared/export/anonymize-for-export.ts';
@@ -52,14 +52,24 @@ export interface ImportSummary {
  * summary lists both so the user knows exactly what was written and what was not.
  */
 export async function runImport(options: ImportOptions): Promise<ImportSummary> {
-  const inputs = await readInputs(await listInputFiles(options.inputs));
+  // Records are adapted as they stream in; only where each came from is kept, to name it in problems.
+  const adapter = createCaptureAdapter();
+  const origins: RecordOrigin[] = [];
+  const inputs = await readInputs(await listInputFiles(options.inputs), (located) => {
+    adapter.add(located.record);
+    origins.push(
+      located.line === undefined
+        ? { file: located.file, element: located.element }
+        : { file: located.file, line: located.line },
+    );
+  });
   assertSomethingToRead(inputs);
 
-  const fromCaptures = adaptCaptures(inputs.records.map((located) => located.record));
+  const fromCaptures = adapter.finish();
   const chats: Chat[] = [...fromCaptures.chats];
   const characters: Character[] = [...fromCaptures.characters];
   const accountIdentities: Identity[] = [...fromCaptures.identities];
-  const skipped = fromCaptures.problems.map((problem) => describeSkipped(problem, inputs.records));
+  const skipped = fromCaptures.problems.map((problem) => describeSkipped(problem, origins));
   let recordsUsed = fromCaptures.recordsUsed;
   for (const dumper of inputs.dumpers) {
     const adapted = adaptDumperFile(dumper.json);
@@ -97,7 +107,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
 
   return {
     files: inputs.files,
-    records: inputs.records.length,
+    records: inputs.records,
     recordsUsed,
     dumperFiles: inputs.dumpers.length,
     chats: chatCount,
@@ -109,13 +119,19 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   };
 }
 
-function describeSkipped(problem: CaptureProblem, records: readonly LocatedRecord[]): SkippedRecord {
-  const located = records[problem.recordIndex];
+interface RecordOrigin {
+  file: string;
+  line?: number;
+  element?: number;
+}
+
+function describeSkipped(problem: CaptureProblem, origins: readonly RecordOrigin[]): SkippedRecord {
+  const origin = origins[problem.recordIndex];
   const where =
-    located === undefined
+    origin === undefined
       ? problem.endpoint
-      : located.line !== undefined
-        ? `${located.file}:${located.line}`
-        : `${located.file} [${located.element ?? problem.recordIndex}]`;
+      : origin.line !== undefined
+        ? `${origin.file}:${origin.line}`
+        : `${origin.file} [${origin.element ?? problem.recordIndex}]`;
   return { where, kind: problem.kind, message: problem.message };
 }
