@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { formatIssuePath } from '../errors/zod-issue-path.ts';
 
 /**
  * Where a body failed its schema, as a field path like `turns[0].candidates[1].candidate_id` plus
@@ -8,14 +9,5 @@ import type { z } from 'zod';
 export function schemaIssuePlace(error: z.ZodError): { field: string; code: string } {
   const issue = error.issues[0];
   if (issue === undefined) return { field: '(body)', code: 'invalid' };
-  return { field: formatIssuePath(issue.path), code: issue.code };
-}
-
-function formatIssuePath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else out += out === '' ? String(key) : `.${String(key)}`;
-  }
-  return out === '' ? '(body)' : out;
+  return { field: formatIssuePath(issue.path) || '(body)', code: issue.code };
 }

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { formatIssuePath } from '../errors/zod-issue-path.ts';
 import { type CaptureRecord, captureRecordSchema } from './capture-record.ts';
 
 /**
@@ -130,12 +131,18 @@ function lineOfPosition(text: string, position: number): number {
   return line;
 }
 
-/** Names the first failing field and what was expected, never the value found. */
+/**
+ * Names the first failing field and what was expected, never the value found (zod's own messages
+ * may quote it, and a capture's values are the user's data).
+ */
 export function describeSchemaError(error: z.ZodError): string {
   const issue = error.issues[0];
   if (issue === undefined) return 'not a capture record';
-  const field = issue.path.length === 0 ? 'the record' : `field \`${issue.path.map(String).join('.')}\``;
+  const path = formatIssuePath(issue.path);
+  const field = path === '' ? 'the record' : `field \`${path}\``;
   const expected =
     'expected' in issue && typeof issue.expected === 'string' ? `expected ${issue.expected}` : issue.code;
-  return `${field}: ${issue.code === 'invalid_type' ? expected : issue.message} (a capture record is {url, method, status, body, capturedAt})`;
+  const format =
+    'format' in issue && typeof issue.format === 'string' ? `not a valid ${issue.format}` : expected;
+  return `${field}: ${format} (a capture record is {url, method, status, body, capturedAt})`;
 }

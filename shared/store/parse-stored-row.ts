@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { formatIssuePath } from '../zip/zod-issue-path.ts';
+import { formatIssuePath } from '../errors/zod-issue-path.ts';
 import { corruptRow } from './store-errors.ts';
 
 /** Parses a value read from IndexedDB; a mismatch is an error naming the row, not a skipped row. */

@@ -12,7 +12,7 @@ import {
 } from '../chat/chat.ts';
 import { applyCharacterInfo } from '../chat/merge-chats.ts';
 import { PygboxError } from '../errors/pygbox-error.ts';
-import { formatIssuePath } from '../zip/zod-issue-path.ts';
+import { formatIssuePath } from '../errors/zod-issue-path.ts';
 import { captureDigest } from './capture-digest.ts';
 import { type IngestSummary, ingestAdapted } from './ingest-adapted.ts';
 import { openDatabase } from './open-database.ts';

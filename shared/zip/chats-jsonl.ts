@@ -1,7 +1,7 @@
 import { type AnonChat, anonChatSchema } from '../chat/anon-chat.ts';
+import { formatIssuePath } from '../errors/zod-issue-path.ts';
 import { CHATS_PATH } from './export-paths.ts';
 import { HINT_NOT_PYGBOX_ZIP, zipInvalid } from './zip-invalid-error.ts';
-import { formatIssuePath } from './zod-issue-path.ts';
 
 /** One AnonChat per line, `\n` separated, with a trailing newline (empty export: empty file). */
 export function serializeAnonChats(chats: readonly AnonChat[]): string {

@@ -1,5 +1,6 @@
 import type { AnonChat } from '../chat/anon-chat.ts';
 import { PygboxError } from '../errors/pygbox-error.ts';
+import { formatIssuePath } from '../errors/zod-issue-path.ts';
 import { inflateEntry } from './bounded-inflate.ts';
 import { parseChatsJsonl } from './chats-jsonl.ts';
 import { countExport, type ExportCounts } from './export-counts.ts';
@@ -15,7 +16,6 @@ import { sha256Hex } from './sha256-hex.ts';
 import { readCentralDirectory, type ZipEntry } from './zip-central-directory.ts';
 import { HINT_HOSTILE_ZIP, HINT_NOT_PYGBOX_ZIP, zipInvalid } from './zip-invalid-error.ts';
 import { resolveZipLimits, type ZipLimits } from './zip-limits.ts';
-import { formatIssuePath } from './zod-issue-path.ts';
 
 export interface ExportZipContents {
   manifest: ExportManifest;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatIssuePath } from '../../../shared/zip/zod-issue-path.ts';
+import { formatIssuePath } from '../../../shared/errors/zod-issue-path.ts';
 
 describe('formatIssuePath', () => {
   it.each([
