@@ -33,7 +33,7 @@ export function assembleLegacyChat(chatId: string, pages: readonly Captured<Lega
   const numeric = sightings.every((sighting) => NUMERIC_ID.test(sighting.message.id));
   sightings.sort(
     (a, b) =>
-      (numeric ? Number(a.message.id) - Number(b.message.id) : 0) ||
+      (numeric ? compareNumericIds(a.message.id, b.message.id) : 0) ||
       b.page.value.pageNum - a.page.value.pageNum ||
       a.position - b.position ||
       compareCaptureTime(a.page, b.page),
@@ -77,4 +77,11 @@ function toMessage(legacy: LegacyMessage, swipes: readonly string[], sequence: n
   if (legacy.createdAt !== undefined) message.createdAt = legacy.createdAt;
   if (legacy.textMissing) message.textMissing = true;
   return message;
+}
+
+/** Numeric ids compared exactly: past 2^53 `Number` would round neighbours to the same value. */
+function compareNumericIds(a: string, b: string): number {
+  const left = BigInt(a);
+  const right = BigInt(b);
+  return left < right ? -1 : left > right ? 1 : 0;
 }

@@ -50,10 +50,13 @@ export function adaptDumperFile(json: unknown): AdaptedCaptures {
   if (keys.has('character')) {
     const parsed = dumperDefinitionsFileSchema.safeParse(json);
     if (!parsed.success) return unreadable(describeIssue('dumper definitions file', parsed.error));
-    return assembleCaptures(
-      [{ value: { characters: [characterFromInfo(parsed.data.character)] }, capturedAt: '', recordIndex: 0 }],
-      [],
-    );
+    // The editor endpoint answered only for the user's own characters, so the file's top-level
+    // `user__username` is the creator, most likely the user: keep it where the exporter drops it.
+    const character = characterFromInfo({
+      ...parsed.data.character,
+      user__username: parsed.data.character.user__username ?? parsed.data.user__username,
+    });
+    return assembleCaptures([{ value: { characters: [character] }, capturedAt: '', recordIndex: 0 }], []);
   }
   return unreadable(
     'not a dumper file: expected {info, histories} (chats) or {character} (definitions) at the top level',

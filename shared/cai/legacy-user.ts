@@ -3,7 +3,7 @@ import { defineAdapter } from './cai-adapter.ts';
 import { identityOf } from './collect-identities.ts';
 import { optionalTextSchema, siteIdSchema } from './site-id-schema.ts';
 
-/** Legacy `GET …/chat/user/` → `{user:{user:{id, username, first_name, account:{name}}}}`: the account itself. */
+/** Legacy `GET …/chat/user/` → `{user:{user:{id, username, first_name, email, account:{name}}}}`: the account itself. */
 export const legacyUserAdapter = defineAdapter(
   'legacy user',
   z.object({
@@ -15,6 +15,7 @@ export const legacyUserAdapter = defineAdapter(
         username: optionalTextSchema,
         first_name: optionalTextSchema,
         name: optionalTextSchema,
+        email: optionalTextSchema,
         account: z.object({ name: optionalTextSchema }).nullish(),
       }),
     }),
@@ -29,6 +30,9 @@ export const legacyUserAdapter = defineAdapter(
         ...identityOf('display-name', body.user.name),
         ...identityOf('account-name', user.account?.name),
         ...identityOf('user-id', user.id),
+        // The address itself is scrubbed as PII anywhere; its local part is often the user's
+        // handle elsewhere too (`sparkle.kitty99` at any provider, or typed with "at").
+        ...identityOf('username', user.email?.split('@')[0]),
       ],
     };
   },

@@ -39,6 +39,9 @@ export function parseInputFile(text: string, file: string): ParsedInputFile {
   if (trimmed.startsWith('{')) {
     const whole = tryParseJson(text);
     if (whole.ok && isDumperFile(whole.value)) return { kind: 'dumper', json: whole.value, problems: [] };
+    // One object printed over several lines: one record, or one clear problem instead of a
+    // "not valid JSON" for each of its lines.
+    if (whole.ok && trimmed.trimEnd().includes('\n')) return parseJsonArray(`[${text}]`, file);
   }
   return parseJsonLines(text, file);
 }

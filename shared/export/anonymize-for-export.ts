@@ -31,11 +31,25 @@ export function anonymizeForExport(
   options: ExportPrivacyOptions = {},
 ): AnonymizedExport {
   const identities = collectIdentities(chats, options.accountIdentities ?? [], options.userIdentities ?? []);
-  const redactions = options.redactions ?? [];
+  const redactions = [...(options.redactions ?? []), ...creatorNames(chats)];
   const anonymizer = createAnonymizer({ identities, redactions });
   const anonChats = chats.map((chat) => anonymizer.anonymizeChat(chat));
   const audited = auditChats(anonChats, { identities, redactions });
   return { audited, identitiesRedacted: anonymizer.identityCount, anonymizerVersion: ANONYMIZER_VERSION };
+}
+
+/**
+ * Character creators' usernames. The anonymizer drops the field, but creators sign their greetings
+ * and definitions and users greet them by name; it is a third party's handle, or the user's own
+ * when they made the character, so it becomes `[REDACTED]` in every text.
+ */
+function creatorNames(chats: readonly Chat[]): string[] {
+  const names = new Set<string>();
+  for (const chat of chats) {
+    const creator = chat.character.creatorName?.trim();
+    if (creator !== undefined && creator !== '') names.add(creator);
+  }
+  return [...names];
 }
 
 /** A download name that holds no user or character identity, only the day. */

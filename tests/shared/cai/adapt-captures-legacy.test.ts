@@ -252,3 +252,16 @@ describe('adaptCaptures: legacy characters and identities', () => {
     expect(adapted.recordsUsed).toBe(2);
   });
 });
+
+describe('adaptCaptures: legacy message ids', () => {
+  it('orders numeric ids past 2^53 exactly', () => {
+    const ids = ['9007199254740995', '9007199254740993', '9007199254740992', '9007199254740994'];
+    const chat = onlyChat([
+      historiesRecord(
+        'hist-big',
+        ids.map((id, index) => ({ id, human: index % 2 === 0, text: `message ${id.slice(-1)}` })),
+      ),
+    ]);
+    expect(chat.messages.map((message) => message.id)).toEqual([...ids].sort());
+  });
+});

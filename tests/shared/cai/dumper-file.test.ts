@@ -120,3 +120,13 @@ describe('adaptDumperFile', () => {
     expect(adapted.chats[0]?.messages[2]?.swipes).toHaveLength(1);
   });
 });
+
+describe('adaptDumperFile: the definitions file’s creator', () => {
+  it('keeps the top-level user__username as the character’s creator, so exports can redact it', () => {
+    const adapted = adaptDumperFile({
+      character: { external_id: 'char-x', name: 'Sir Whiskers', greeting: 'Made by kittyqueen_77' },
+      user__username: 'kittyqueen_77',
+    });
+    expect(adapted.characters[0]?.creatorName).toBe('kittyqueen_77');
+  });
+});

@@ -28,6 +28,17 @@ describe('legacyUserAdapter', () => {
     ]);
   });
 
+  it('takes the local part of the account email as a username-like identity', () => {
+    const record = captureRecord(`${LEGACY}/chat/user/`, {
+      user: { user: { id: 8, username: 'mira_q', email: 'sparkle.kitty99@example.com' } },
+    });
+    const outcome = legacyUserAdapter.adapt(record, new URL(record.url));
+    expect(outcome.ok && outcome.yield.identities).toContainEqual({
+      kind: 'username',
+      value: 'sparkle.kitty99',
+    });
+  });
+
   it('skips empty fields and a missing account', () => {
     const record = captureRecord(`${LEGACY}/chat/user/`, {
       user: { user: { id: 7, username: '', first_name: null } },

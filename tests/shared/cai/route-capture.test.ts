@@ -125,8 +125,10 @@ describe('captureEndpoint', () => {
     ['https://neo.character.ai/chats/recent/char-aria-0001', '/chats/recent/{id}'],
     ['https://neo.character.ai/character/v1/get_character_info', '/character/v1/get_character_info'],
     ['https://plus.character.ai/chat/history/msgs/user/?history_external_id=h-1', '/chat/history/msgs/user/'],
-    ['not a url?token=1', 'not a url'],
-  ])('shows %s as %s: no query string, no ids', (url, shown) => {
+    ['https://neo.character.ai/profile/zoe_starlight/', '/profile/{id}/'],
+    ['https://example.org/zoe/page', '/{id}/{id}'],
+    ['not a url?token=1', '{id}'],
+  ])('shows %s as %s: no query string, no ids, no names', (url, shown) => {
     expect(captureEndpoint(url)).toBe(shown);
   });
 });

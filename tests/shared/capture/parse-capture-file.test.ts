@@ -85,3 +85,21 @@ describe('parseInputFile', () => {
     expect(parsed.problems).toEqual([]);
   });
 });
+
+describe('parseInputFile on one object printed over several lines', () => {
+  it('reads a pretty-printed capture record as one record', () => {
+    const parsed = parseInputFile(JSON.stringify(JSON.parse(record()), null, 2), 'one.json');
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.kind === 'captures' && parsed.records).toHaveLength(1);
+  });
+
+  it('reports any other object once, not once per line', () => {
+    const parsed = parseInputFile(
+      JSON.stringify({ settings: { theme: 'dark' }, owner: 'Zoë' }, null, 2),
+      'other.json',
+    );
+    expect(parsed.problems).toHaveLength(1);
+    expect(parsed.problems[0]?.message).toMatch(/capture record/);
+    expect(parsed.problems[0]?.message).not.toMatch(/Zoë/);
+  });
+});
