@@ -88,18 +88,22 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     userIdentities: options.identities,
     redactions: options.redactions,
   });
-  const written: ImportSummary['written'] = [];
+  // Everything is built before anything is written, so a failure leaves both outputs as they were.
   const chatCount = exported.audited.chats.length;
+  const zip =
+    options.zip === undefined
+      ? undefined
+      : await writeExportZip(exported.audited, {
+          formats: options.formats,
+          anonymizerVersion: exported.anonymizerVersion,
+          toolVersion: PYGBOX_VERSION,
+          createdDay: options.day ?? new Date().toISOString().slice(0, 10),
+          codec: nodeZipCodec,
+        });
+  const written: ImportSummary['written'] = [];
   await writeFileAtomic(options.out, serializeAnonChats(exported.audited.chats));
   written.push({ path: options.out, what: `${chatCount} anonymized chats` });
-  if (options.zip !== undefined) {
-    const zip = await writeExportZip(exported.audited, {
-      formats: options.formats,
-      anonymizerVersion: exported.anonymizerVersion,
-      toolVersion: PYGBOX_VERSION,
-      createdDay: options.day ?? new Date().toISOString().slice(0, 10),
-      codec: nodeZipCodec,
-    });
+  if (options.zip !== undefined && zip !== undefined) {
     await writeFileAtomic(options.zip, zip);
     const extra = options.formats.length === 0 ? '' : ` + ${options.formats.join(', ')} formats`;
     written.push({ path: options.zip, what: `export zip with ${chatCount} chats${extra}` });
