@@ -1,5 +1,13 @@
 import { PygboxError } from '../errors/pygbox-error.ts';
 import type { ZipCodec } from './zip-codec.ts';
+import {
+  CENTRAL_HEADER_SIZE,
+  CENTRAL_SIGNATURE,
+  END_RECORD_SIZE,
+  END_SIGNATURE,
+  LOCAL_HEADER_SIZE,
+  LOCAL_SIGNATURE,
+} from './zip-format.ts';
 
 /**
  * A plain zip writer: deflated entries, ASCII names, no ZIP64, one fixed timestamp. Written by
@@ -20,9 +28,6 @@ const DOS_TIME = 12 << 11;
 const DOS_DATE = (0 << 9) | (1 << 5) | 1;
 const VERSION_NEEDED = 20;
 const METHOD_DEFLATE = 8;
-const LOCAL_HEADER_SIZE = 30;
-const CENTRAL_HEADER_SIZE = 46;
-const END_RECORD_SIZE = 22;
 const MAX_32 = 0xffffffff;
 const MAX_ENTRIES = 0xffff;
 
@@ -49,7 +54,7 @@ export async function writeZipArchive(
   const view = new DataView(out.buffer);
   for (const entry of prepared) {
     let at = entry.offset;
-    view.setUint32(at, 0x04034b50, true);
+    view.setUint32(at, LOCAL_SIGNATURE, true);
     view.setUint16(at + 4, VERSION_NEEDED, true);
     view.setUint16(at + 6, 0, true); // flags
     view.setUint16(at + 8, METHOD_DEFLATE, true);
@@ -66,7 +71,7 @@ export async function writeZipArchive(
   }
   let at = offset;
   for (const entry of prepared) {
-    view.setUint32(at, 0x02014b50, true);
+    view.setUint32(at, CENTRAL_SIGNATURE, true);
     view.setUint16(at + 4, VERSION_NEEDED, true); // version made by
     view.setUint16(at + 6, VERSION_NEEDED, true);
     view.setUint16(at + 8, 0, true);
@@ -82,7 +87,7 @@ export async function writeZipArchive(
     out.set(entry.name, at + CENTRAL_HEADER_SIZE);
     at += CENTRAL_HEADER_SIZE + entry.name.length;
   }
-  view.setUint32(at, 0x06054b50, true);
+  view.setUint32(at, END_SIGNATURE, true);
   view.setUint16(at + 8, prepared.length, true);
   view.setUint16(at + 10, prepared.length, true);
   view.setUint32(at + 12, centralSize, true);

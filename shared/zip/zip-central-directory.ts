@@ -1,4 +1,12 @@
 import { entryPathProblem } from './zip-entry-path.ts';
+import {
+  CENTRAL_HEADER_SIZE,
+  CENTRAL_SIGNATURE,
+  END_RECORD_SIZE,
+  END_SIGNATURE,
+  LOCAL_HEADER_SIZE,
+  LOCAL_SIGNATURE,
+} from './zip-format.ts';
 import { HINT_HOSTILE_ZIP, HINT_NOT_PYGBOX_ZIP, zipInvalid } from './zip-invalid-error.ts';
 import type { ZipLimits } from './zip-limits.ts';
 
@@ -24,12 +32,6 @@ export interface ZipEntry {
   dataOffset: number;
 }
 
-const EOCD_SIGNATURE = 0x06054b50;
-const CENTRAL_SIGNATURE = 0x02014b50;
-const LOCAL_SIGNATURE = 0x04034b50;
-const EOCD_SIZE = 22;
-const CENTRAL_HEADER_SIZE = 46;
-const LOCAL_HEADER_SIZE = 30;
 const MAX_COMMENT = 0xffff;
 
 /** What the archive as a whole is called in errors. */
@@ -116,15 +118,15 @@ export function readCentralDirectory(bytes: Uint8Array, limits: ZipLimits): ZipE
 }
 
 function findEndOfCentralDirectory(view: DataView): number {
-  if (view.byteLength < EOCD_SIZE) {
+  if (view.byteLength < END_RECORD_SIZE) {
     throw archiveError('is not a zip archive (too short)', HINT_NOT_PYGBOX_ZIP);
   }
-  const lowest = Math.max(0, view.byteLength - EOCD_SIZE - MAX_COMMENT);
-  for (let at = view.byteLength - EOCD_SIZE; at >= lowest; at--) {
+  const lowest = Math.max(0, view.byteLength - END_RECORD_SIZE - MAX_COMMENT);
+  for (let at = view.byteLength - END_RECORD_SIZE; at >= lowest; at--) {
     // The comment must reach exactly the end of the file, or a signature inside data would match.
     if (
-      view.getUint32(at, true) === EOCD_SIGNATURE &&
-      at + EOCD_SIZE + view.getUint16(at + 20, true) === view.byteLength
+      view.getUint32(at, true) === END_SIGNATURE &&
+      at + END_RECORD_SIZE + view.getUint16(at + 20, true) === view.byteLength
     ) {
       return at;
     }
