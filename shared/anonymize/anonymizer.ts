@@ -3,6 +3,7 @@ import type { Chat, Identity } from '../chat/chat.ts';
 import { ALL_PLACEHOLDERS, PLACEHOLDERS } from '../chat/placeholders.ts';
 import { anonDay } from './anon-day.ts';
 import { anonChatKey } from './chat-key.ts';
+import { hasLetterSymbol, LETTER_SYMBOL_RUN } from './fold-text.ts';
 import { foldedView } from './folded-view.ts';
 import { foldedKey, identityTerms, type MatchTerm, phraseTerm, termKey } from './match-terms.ts';
 import { scrubPii } from './pii-patterns.ts';
@@ -229,12 +230,29 @@ class CompiledAnonymizer implements Anonymizer {
 }
 
 /**
+ * Letter emoji fold to letters (`🇿🇴🇪` is `zoe`), which glues a name to a flag next to it (`Ann🇫🇷`
+ * folds to `annfr`): texts that hold them get a second pass with those symbols as word breaks.
+ */
+function replaceNames(text: string, names: CompiledNames): string {
+  const replaced = replaceFoldedNames(text, names);
+  if (!hasLetterSymbol(replaced)) return replaced;
+  let out = '';
+  let copied = 0;
+  for (const match of replaced.matchAll(LETTER_SYMBOL_RUN)) {
+    out += replaceFoldedNames(replaced.slice(copied, match.index), names) + match[0];
+    copied = match.index + match[0].length;
+  }
+  return out + replaceFoldedNames(replaced.slice(copied), names);
+}
+
+/**
  * Finds names in the folded text and replaces them in the original: a match's folded offsets are
  * traced back to the code points they came from (ASCII text folds one to one and needs no table).
  * A match ends where the next folded character begins, so marks and invisible characters right
  * after a name go with it.
  */
-function replaceNames(text: string, names: CompiledNames): string {
+function replaceFoldedNames(text: string, names: CompiledNames): string {
+  if (text === '') return text;
   const view = foldedView(text);
   const { folded } = view;
   const { regex } = names;

@@ -1,13 +1,13 @@
 import type { Identity, IdentityKind } from '../chat/chat.ts';
 import { foldText } from './fold-text.ts';
-import { MIN_NAME_PART_LETTERS, NAME_KINDS } from './identity-policy.ts';
+import { identityTraces, valueParts } from './identity-policy.ts';
 import { isReservedToken } from './reserved-tokens.ts';
 import { isBlockingWordChar } from './word-boundary.ts';
 
 /**
  * What the audit searches for, built on its own from the identities (it shares the fold with the
  * anonymizer, not the anonymizer's terms or regex): each identity folded, its parts joined by each
- * common separator and by none, and for names each word of three or more letters.
+ * common separator and by none and as written, and the other traces identity-policy.ts names.
  */
 export interface AuditNeedle {
   /** Folded text to find with indexOf. */
@@ -19,10 +19,9 @@ export interface AuditNeedle {
   readonly checkRight: boolean;
 }
 
-const PART_SEPARATORS = /[\s_.\p{Pd}]+/u;
-const NOT_WORD = /[^\p{L}\p{N}]+/u;
-const LETTERS = /\p{L}/gu;
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+const WHITESPACE_RUN = /[\p{Z}\s]+/gu;
+/** Each common separator, and none; the value as written is added apart (`o'brien`). */
 const JOINERS = [' ', '_', '-', '.', ''];
 
 export function auditNeedles(identities: readonly Identity[], redactions: readonly string[]): AuditNeedle[] {
@@ -42,24 +41,39 @@ export function auditNeedles(identities: readonly Identity[], redactions: readon
   };
   for (const identity of identities) {
     if (isReservedToken(identity.value)) continue;
-    const folded = foldText(identity.value.trim());
-    for (const variant of separatorVariants(folded)) add(variant, identity.kind);
-    if (!NAME_KINDS.has(identity.kind)) continue;
-    for (const word of folded.split(NOT_WORD)) {
-      if ((word.match(LETTERS)?.length ?? 0) >= MIN_NAME_PART_LETTERS) add(word, identity.kind);
+    const { phrases, words } = identityTraces(identity.kind, identity.value, foldText);
+    const [whole, ...others] = phrases;
+    // The whole value decides whether the identity counts at all (too short: nothing of it).
+    if (whole === undefined || !isNeedle(whole)) continue;
+    for (const variant of separatorVariants(whole)) add(variant, identity.kind);
+    add(writtenAs(identity.value), identity.kind);
+    for (const parts of others) {
+      for (const variant of separatorVariants(parts)) add(variant, identity.kind);
     }
+    for (const word of words) add(word, identity.kind);
   }
   for (const phrase of redactions) {
     if (isReservedToken(phrase)) continue;
-    for (const variant of separatorVariants(foldText(phrase.trim()))) add(variant, 'redaction');
+    const parts = valueParts(phrase, foldText);
+    if (!isNeedle(parts)) continue;
+    for (const variant of separatorVariants(parts)) add(variant, 'redaction');
+    add(writtenAs(phrase), 'redaction');
   }
   return [...needles.values()];
 }
 
-/** `zoe_star99` -> `zoe star99`, `zoe_star99`, `zoe-star99`, `zoe.star99`, `zoestar99`. */
-function separatorVariants(folded: string): string[] {
-  const parts = folded.split(PART_SEPARATORS).filter((part) => part !== '');
+function isNeedle(parts: readonly string[]): boolean {
   const joined = parts.join('');
-  if ([...joined].length < 2 || !LETTER_OR_DIGIT.test(joined)) return [];
-  return parts.length === 1 ? [joined] : JOINERS.map((joiner) => parts.join(joiner));
+  return [...joined].length >= 2 && LETTER_OR_DIGIT.test(joined);
+}
+
+/** The value folded as it is written, spaces made single. */
+function writtenAs(value: string): string {
+  return foldText(value.trim()).replace(WHITESPACE_RUN, ' ');
+}
+
+/** `[zoe, star99]` -> `zoe star99`, `zoe_star99`, `zoe-star99`, `zoe.star99`, `zoestar99`. */
+function separatorVariants(parts: readonly string[]): string[] {
+  if (!isNeedle(parts)) return [];
+  return parts.length === 1 ? [parts.join('')] : JOINERS.map((joiner) => parts.join(joiner));
 }

@@ -3,7 +3,7 @@ import type { Identity, IdentityKind } from '../chat/chat.ts';
 import { PygboxError } from '../errors/pygbox-error.ts';
 import { type AuditNeedle, auditNeedles } from './audit-needles.ts';
 import { type AuditedChats, sealAudited } from './audited-chats.ts';
-import { foldText } from './fold-text.ts';
+import { foldText, hasLetterSymbol, LETTER_SYMBOL_RUN } from './fold-text.ts';
 import { findPii, type PiiKind } from './pii-patterns.ts';
 import { codePointAt, codePointBefore, isBlockingWordChar } from './word-boundary.ts';
 
@@ -161,9 +161,23 @@ function scanStringsOf(path: string, value: unknown, scan: Scan): void {
 
 /** The needles found in `text` as whole words (at most one report per needle). */
 function needlesIn(text: string, needles: NeedleSet): AuditNeedle[] {
+  if (needles.ordered.length === 0 || text === '') return [];
+  const found = needlesInFolded(foldText(text).replace(FOLDED_PLACEHOLDER, PLACEHOLDER_MARK), needles);
+  // Letter emoji fold to letters (`🇿🇴🇪`), which glues a name to a flag next to it (`Ann🇫🇷`):
+  // such texts are searched again with those symbols read as a break.
+  if (!hasLetterSymbol(text)) return found;
+  const broken = foldText(text.replace(LETTER_SYMBOL_RUN, PLACEHOLDER_MARK)).replace(
+    FOLDED_PLACEHOLDER,
+    PLACEHOLDER_MARK,
+  );
+  for (const needle of needlesInFolded(broken, needles)) {
+    if (!found.includes(needle)) found.push(needle);
+  }
+  return found;
+}
+
+function needlesInFolded(folded: string, needles: NeedleSet): AuditNeedle[] {
   const { ordered, contained, absent } = needles;
-  if (ordered.length === 0 || text === '') return [];
-  const folded = foldText(text).replace(FOLDED_PLACEHOLDER, PLACEHOLDER_MARK);
   const found: AuditNeedle[] = [];
   absent.fill(0);
   for (let index = 0; index < ordered.length; index += 1) {

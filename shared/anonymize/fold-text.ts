@@ -3,7 +3,8 @@ import { HOMOGLYPHS } from './homoglyphs.ts';
 /**
  * The one definition of "the same name": compatibility decomposition (full-width and mathematical
  * letters become plain ones), marks and invisible format characters removed (diacritics, zero-width
- * joiners, bidi controls), Hangul recomposed, lowercase, homoglyphs mapped to Latin.
+ * joiners, bidi controls), Hangul recomposed, lowercase, homoglyphs mapped to Latin (homoglyphs.ts:
+ * Cyrillic and Greek lookalikes, small capitals, stroked letters, `ß` as `ss`, letter emoji).
  *
  * The audit folds whole texts with `foldText`; the anonymizer folds code point by code point with
  * `foldCodePoint` (see folded-view.ts) so it can map matches back. Both agree on every text but
@@ -25,7 +26,23 @@ const HOMOGLYPH_CHARS = new RegExp(
     .join('')}]`,
   'gu',
 );
+/** `⒜`-`⒵`: NFKD makes them `(a)`-`(z)`, so they are mapped to their letter before it. */
+const PARENTHESIZED_LETTER = /[\u249c-\u24b5]/g;
 const MAX_CACHED = 20_000;
+
+/**
+ * Symbols the fold reads as letters that are also emoji: regional indicators (`🇿🇴🇪`, but also
+ * every flag: `🇫🇷` folds to `fr`) and negative circled and squared letters (`🅰`). A name glued to
+ * a flag (`Ann🇫🇷`) then folds into a longer word (`annfr`), so both the anonymizer and the audit
+ * search such texts a second time with these symbols read as a break between words.
+ */
+const LETTER_SYMBOL = /\ud83c[\udd50-\udd69\udd70-\udd89\udde6-\uddff]/;
+/** Whether `text` holds a letter symbol; looks for their shared high surrogate first, which is faster. */
+export function hasLetterSymbol(text: string): boolean {
+  return text.includes('\ud83c') && LETTER_SYMBOL.test(text);
+}
+
+export const LETTER_SYMBOL_RUN = /(?:\ud83c[\udd50-\udd69\udd70-\udd89\udde6-\uddff])+/g;
 const runCache = new Map<string, string>();
 const codePointCache = new Map<string, string>();
 
@@ -33,11 +50,16 @@ function mapHomoglyph(ch: string): string {
   return HOMOGLYPHS[ch] ?? ch;
 }
 
+function mapParenthesized(ch: string): string {
+  return String.fromCharCode(ch.charCodeAt(0) - 0x249c + 97);
+}
+
 /** The Unicode steps, on a string that may hold anything. */
 function foldUnicode(text: string): string {
   // NFC after stripping marks only recomposes Hangul: NFKD splits syllables into jamo, which are
   // letters, not marks, and would otherwise no longer equal a name typed as syllables.
   return text
+    .replace(PARENTHESIZED_LETTER, mapParenthesized)
     .normalize('NFKD')
     .replace(IGNORABLE, '')
     .normalize('NFC')

@@ -1,12 +1,11 @@
 import type { Identity } from '../chat/chat.ts';
 import { foldRunByCodePoint } from './folded-view.ts';
-import { MIN_NAME_PART_LETTERS, NAME_KINDS } from './identity-policy.ts';
+import { identityTraces, PART_SEPARATOR_CLASS, valueParts } from './identity-policy.ts';
 import { isReservedToken } from './reserved-tokens.ts';
 
 /**
- * What the anonymizer searches for: each identity as a whole phrase (its parts joined by any run of
- * separators, or none) and, for names, each word of three or more letters on its own, because a
- * first name or a surname alone still identifies. Usernames and ids are only replaced whole.
+ * What the anonymizer searches for: the traces of each identity that identity-policy.ts names, each
+ * a phrase of folded chunks (any run of separators, or none, between two of them) or a single word.
  */
 export interface MatchTerm {
   /** Folded pieces of the value; between two of them the text may hold any separators or none. */
@@ -15,11 +14,7 @@ export interface MatchTerm {
   readonly key: string;
 }
 
-/** Spaces, `_`, `.` and dashes: interchangeable between the parts of a name or a username. */
-const SEPARATOR_RUN = /[\p{Z}\s_.\p{Pd}]+/u;
-const SEPARATORS = /[\p{Z}\s_.\p{Pd}]/gu;
-const NOT_WORD = /[^\p{L}\p{N}]+/u;
-const LETTER = /\p{L}/gu;
+const SEPARATORS = new RegExp(PART_SEPARATOR_CLASS, 'gu');
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 const MIN_KEY_LENGTH = 2;
 
@@ -36,26 +31,30 @@ export function termKey(text: string): string {
 /** The whole value as one phrase, or undefined when it is too short or a placeholder. */
 export function phraseTerm(value: string): MatchTerm | undefined {
   if (isReservedToken(value)) return undefined;
-  const chunks = foldByCodePoint(value)
-    .split(SEPARATOR_RUN)
-    .filter((chunk) => chunk !== '');
-  const key = chunks.join('');
-  if ([...key].length < MIN_KEY_LENGTH || !LETTER_OR_DIGIT.test(key)) return undefined;
-  return { chunks, key };
+  return chunksTerm(valueParts(value, foldByCodePoint));
 }
 
 /** Every term of one identity, the whole phrase first. */
 export function identityTerms(identity: Identity): MatchTerm[] {
-  const phrase = phraseTerm(identity.value);
-  if (phrase === undefined) return [];
-  const terms: MatchTerm[] = [phrase];
-  if (NAME_KINDS.has(identity.kind)) {
-    for (const word of foldByCodePoint(identity.value).split(NOT_WORD)) {
-      const letters = word.match(LETTER)?.length ?? 0;
-      if (letters >= MIN_NAME_PART_LETTERS && word !== phrase.key) terms.push({ chunks: [word], key: word });
-    }
+  if (isReservedToken(identity.value)) return [];
+  const { phrases, words } = identityTraces(identity.kind, identity.value, foldByCodePoint);
+  const terms: MatchTerm[] = [];
+  const keys = new Set<string>();
+  for (const chunks of [...phrases, ...words.map((word) => [word])]) {
+    const term = chunksTerm(chunks);
+    // The whole value decides whether the identity counts at all (too short: no term of it).
+    if (term === undefined && terms.length === 0) return [];
+    if (term === undefined || keys.has(term.key)) continue;
+    keys.add(term.key);
+    terms.push(term);
   }
   return terms;
+}
+
+function chunksTerm(chunks: readonly string[]): MatchTerm | undefined {
+  const key = chunks.join('');
+  if ([...key].length < MIN_KEY_LENGTH || !LETTER_OR_DIGIT.test(key)) return undefined;
+  return { chunks, key };
 }
 
 /** Folds a value the way the anonymizer folds texts (code point by code point). */

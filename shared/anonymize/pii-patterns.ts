@@ -1,23 +1,41 @@
 import { PLACEHOLDERS } from '../chat/placeholders.ts';
+import { type PiiView, piiView } from './pii-view.ts';
 
 /**
  * Personal data that is not a name: emails, phone numbers, URLs, IP addresses, payment cards and
- * social handles. One combined regex finds candidates in a single scan; a candidate is then
- * checked (Luhn for cards, digit counts and date/number shapes for phones) before it is replaced.
- * The anonymizer scrubs with it and the audit re-checks its output with the same rules.
+ * social handles (`@name`, Discord's `name#1234`). One combined regex finds candidates in a single
+ * scan; a candidate is then checked (Luhn for cards, digit counts and date/number shapes for phones)
+ * before it is replaced. The anonymizer scrubs with it and the audit re-checks its output with the
+ * same rules. The patterns read the text through `piiView`: digits of any script and full-width
+ * forms count as their ASCII selves (`５５５-０１４２`, `zoe＠mail.com`).
  */
 
 export type PiiKind = 'email' | 'phone' | 'url' | 'ip' | 'card' | 'handle';
 
 const WORD = '\\p{L}\\p{N}_';
-const IPV4_OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+/** 0-255, zero-padded too (`192.168.001.001`). */
+const IPV4_OCTET = '(?:25[0-5]|2[0-4]\\d|[01]\\d\\d|\\d\\d?)';
 const HEX_GROUP = '[0-9A-Fa-f]{1,4}';
 const URL_TAIL = '[^\\s<>"\'`]*';
+/** Between the groups of a phone number: space, dot, any dash (`555–867–5309`) or slash (`030/1234567`). */
+const PHONE_SEPARATOR = '[ .\\p{Pd}/]';
+/** `@` with spaces on both sides (`ask @some.one` is a handle), or written out: `(at)`, `[at]`. */
+const EMAIL_AT = '(?:[ \\t]+@[ \\t]+|[ \\t]*[(\\[][ \\t]*[aA][tT][ \\t]*[)\\]][ \\t]*)';
+/** `.`, or written out: `(dot)`, `[dot]`. */
+const EMAIL_DOT = '(?:\\.|[ \\t]*[(\\[][ \\t]*[dD][oO][tT][ \\t]*[)\\]][ \\t]*)';
 
-type CandidateName = PiiKind | 'bareUrl';
+type CandidateName = PiiKind | 'bareUrl' | 'tag';
 
 /** A text without any of these holds no pattern at all: one scan settles most chat messages. */
-const ANY_PII_HINT = /[\d@/:]|[wW]{3}\./;
+/**
+ * Every text goes through this scan, so it stays a short class: each extra range (`)`, `]`, the
+ * no-break space) slowed it by half. Beyond ASCII it lets through whatever the view may fold
+ * (pii-view.ts: digits of other scripts, full-width forms); the view is then checked again.
+ */
+const ANY_PII_HINT = /[\d@/:\u0660-\uffff]|[wW]{3}\./;
+const ANY_PII_HINT_FOLDED = /[\d@/:]|[wW]{3}\./;
+/** A written-out `(at)` / `[at]`, looked for only in texts with a closing bracket (a fast search). */
+const WRITTEN_AT = /[aA][tT]\s*[)\]]/;
 const WWW = /[wW]{3}\./;
 const DIGIT = /\d/;
 /** Each round that changes something removes a candidate, so this is never reached in practice. */
@@ -48,11 +66,16 @@ const PASSES: readonly {
     ],
   },
   {
-    gate: (text) => text.includes('@'),
+    gate: (text) => text.includes('@') || hasWrittenAt(text),
     alternatives: [
       [
         'email',
         `(?<![${WORD}.%+-])[\\p{L}\\p{N}._%+-]+@[\\p{L}\\p{N}-]+(?:\\.[\\p{L}\\p{N}-]+)*\\.\\p{L}{2,24}(?![${WORD}-])`,
+      ],
+      // Spelled so that scrapers miss it: `kitty99 @ gmail.com`, `kitty99 (at) gmail (dot) com`.
+      [
+        'email',
+        `(?<![${WORD}.%+-])[\\p{L}\\p{N}._%+-]+${EMAIL_AT}[\\p{L}\\p{N}-]+(?:${EMAIL_DOT}[\\p{L}\\p{N}-]+)*${EMAIL_DOT}\\p{L}{2,24}(?![${WORD}-])`,
       ],
       // A handle right after a placeholder (`[CARD]@x`) was glued to the replaced text: not a handle.
       // Marks and zero-width characters inside a handle belong to it (`@Zoe\u0301`); a handle that runs
@@ -64,6 +87,12 @@ const PASSES: readonly {
     ],
   },
   {
+    // A Discord tag: a name, `#` and four digits. `#1` or `#hashtag` are not tags.
+    gate: (text) => text.includes('#'),
+    prefix: '(?=[\\p{L}\\p{N}_.])',
+    alternatives: [['tag', `(?<![${WORD}.#])[${WORD}.]{2,32}#\\d{4}(?![${WORD}])`]],
+  },
+  {
     // Every candidate here starts with a digit, `+` or `(`: the lookahead rejects other positions
     // with one test before any lookbehind runs.
     gate: (text) => DIGIT.test(text),
@@ -71,9 +100,11 @@ const PASSES: readonly {
     alternatives: [
       ['ip', `(?<![${WORD}.])(?:${IPV4_OCTET}\\.){3}${IPV4_OCTET}(?![${WORD}]|\\.\\d)`],
       ['card', `(?<![${WORD}.,-])\\d(?:[ -]?\\d){12,18}(?![${WORD}]|[ -]?\\d)`],
+      // Dots only in the grouping cards are printed with, so a long decimal is never a card.
+      ['card', `(?<![${WORD}.,-])(?:\\d{4}(?:\\.\\d{4}){3}|\\d{4}\\.\\d{6}\\.\\d{5})(?![${WORD}]|\\.?\\d)`],
       [
         'phone',
-        `(?<![${WORD}+.,/:-])(?:\\+\\d{1,3}[ .-]?)?(?:\\(\\d{1,5}\\)[ .-]?)?\\d{1,15}(?:[ .-]\\d{1,15}){0,5}(?![${WORD}]|[.,:/-]?\\d)`,
+        `(?<![${WORD}+.,/:\\p{Pd}])(?:\\+\\d{1,3}${PHONE_SEPARATOR}?)?(?:\\(\\d{1,5}\\)${PHONE_SEPARATOR}?)?\\d{1,15}(?:${PHONE_SEPARATOR}\\d{1,15}){0,5}(?![${WORD}]|[.,:/\\p{Pd}]?\\d)`,
       ],
     ],
   },
@@ -133,6 +164,9 @@ export function isPhoneNumber(candidate: string): boolean {
   if (candidate.startsWith('+')) return digits.length >= 8;
   const groups = candidate.match(DIGIT_GROUPS) ?? [];
   if (candidate.includes('(')) return true;
+  // Slashes mostly separate dates, scores and ratios: only a leading zero area code (`030/1234567`)
+  // or the North American 3-3-4 grouping counts.
+  if (candidate.includes('/')) return isSlashedPhone(groups);
   if (groups.length === 1) return digits.length >= 10;
   const lengths = groups.map((group) => group.length);
   if (lengths.some((length) => length === 1)) return false;
@@ -143,6 +177,17 @@ export function isPhoneNumber(candidate: string): boolean {
     return false;
   if (lengths.every((length) => length === 2)) return groups[0]?.startsWith('0') === true;
   return true;
+}
+
+function hasWrittenAt(text: string): boolean {
+  return (text.includes(')') || text.includes(']')) && WRITTEN_AT.test(text);
+}
+
+function isSlashedPhone(groups: readonly string[]): boolean {
+  const [first = '', second = '', third] = groups;
+  if (groups.length === 2)
+    return first.startsWith('0') && first.length >= 2 && first.length <= 5 && second.length >= 5;
+  return groups.length === 3 && first.length === 3 && second.length === 3 && third?.length === 4;
 }
 
 function isDateShape([a = 0, b = 0, c = 0]: readonly number[]): boolean {
@@ -189,6 +234,10 @@ function judgeCandidate(name: string, value: string): Verdict {
     }
     case 'phone':
       return isPhoneNumber(value) ? { kind: 'phone', replacement: PLACEHOLDERS.phone } : undefined;
+    case 'tag':
+      return HANDLE_BODY_LETTER.test(value.slice(0, value.indexOf('#')))
+        ? { kind: 'handle', replacement: PLACEHOLDERS.redacted }
+        : undefined;
     case 'handle':
       return HANDLE_BODY_LETTER.test(value.slice(1))
         ? { kind: 'handle', replacement: PLACEHOLDERS.redacted }
@@ -209,35 +258,48 @@ function scrub(
   keepHandle: ((handle: string) => boolean) | undefined,
   onFound?: (kind: PiiKind) => void,
 ): string {
-  if (!ANY_PII_HINT.test(text)) return text;
+  // One scan settles most texts; only those it lets through are folded and looked at again.
+  if (!ANY_PII_HINT.test(text) && !hasWrittenAt(text)) return text;
+  const view = piiView(text);
+  if (!ANY_PII_HINT_FOLDED.test(view.text) && !hasWrittenAt(view.text)) return text;
   let current = text;
   for (let round = 0; round < MAX_ROUNDS; round += 1) {
-    const next = scrubOnce(current, keepHandle, onFound);
+    const next = scrubOnce(current, round === 0 ? view : piiView(current), keepHandle, onFound);
     if (next === current) break;
     current = next;
   }
   return current;
 }
 
+/** Matches run on the view (`firstView`, of `text`); replacements are made in the original. */
 function scrubOnce(
   text: string,
+  firstView: PiiView,
   keepHandle: ((handle: string) => boolean) | undefined,
   onFound?: (kind: PiiKind) => void,
 ): string {
   let current = text;
+  let view = firstView;
   for (const { gate, regex } of COMPILED_PASSES) {
-    if (!gate(current)) continue;
+    if (!gate(view.text)) continue;
     let out = '';
     let copied = 0;
-    for (const match of current.matchAll(regex)) {
+    for (const match of view.text.matchAll(regex)) {
       const verdict = match.groups === undefined ? undefined : judge(match.groups);
       if (verdict === undefined) continue;
-      if (verdict.kind === 'handle' && keepHandle?.(match[0].slice(1)) === true) continue;
+      if (verdict.kind === 'handle' && match[0].startsWith('@') && keepHandle?.(match[0].slice(1)) === true) {
+        continue;
+      }
       onFound?.(verdict.kind);
-      out += current.slice(copied, match.index) + verdict.replacement;
-      copied = match.index + match[0].length;
+      out += current.slice(copied, view.source(match.index)) + verdict.replacement;
+      copied = view.source(match.index + match[0].length);
     }
-    if (copied > 0) current = out + current.slice(copied);
+    if (copied > 0) {
+      // Placeholders are ASCII: a text that needed no folding still needs none.
+      const folding = view.text !== current;
+      current = out + current.slice(copied);
+      view = folding ? piiView(current) : { text: current, source: (index) => index };
+    }
   }
   return current;
 }

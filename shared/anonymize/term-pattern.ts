@@ -1,3 +1,4 @@
+import { PART_SEPARATOR_CLASS } from './identity-policy.ts';
 import type { MatchTerm } from './match-terms.ts';
 import { BLOCKING_WORD_CHAR_CLASS, isBlockingWordChar } from './word-boundary.ts';
 
@@ -17,8 +18,8 @@ import { BLOCKING_WORD_CHAR_CLASS, isBlockingWordChar } from './word-boundary.ts
 
 /** Trie token between two chunks; separators never occur inside a chunk, so it cannot collide. */
 const CHUNK_BREAK = ' ';
-/** Folded separators: NFKD has already turned no-break, ideographic and full-width forms into these. */
-const SEPARATOR_RUN = '[\\s_.\\p{Pd}]*';
+/** Any run of part separators (identity-policy.ts), or none. */
+const SEPARATOR_RUN = `${PART_SEPARATOR_CLASS}*`;
 
 interface TrieNode {
   readonly children: Map<string, TrieNode>;

@@ -33,6 +33,13 @@ describe('reserved tokens and audit needles', () => {
       'ann-lee-marsh',
       'ann.lee.marsh',
       'annleemarsh',
+      // as written, and the word with parts of its own (`LeeMarsh` alone)
+      'ann lee-marsh',
+      'lee marsh',
+      'lee_marsh',
+      'lee-marsh',
+      'lee.marsh',
+      'leemarsh',
       'ann',
       'lee',
       'marsh',

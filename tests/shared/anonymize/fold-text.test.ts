@@ -18,6 +18,12 @@ describe('foldText', () => {
     ['Arabic presentation forms', 'ﻓﺎﻃﻤﺔ', 'فاطمة'],
     ['final sigma', 'ΟΔΥΣΣΕΥΣ', foldText('οδυσσευσ')],
     ['no-break space', 'Zoe\u00A0Quill', 'zoe quill'],
+    ['small capitals', 'ᴢᴏᴇ ꜱᴛᴀʀʟɪɴɢ', 'zoe starling'],
+    ['regional indicators', '🇿🇴🇪', 'zoe'],
+    ['negative circled and squared letters', '🅩🅞🅔 🆉🅾🅴', 'zoe zoe'],
+    ['parenthesized letters', '⒵⒪⒠', 'zoe'],
+    ['stroked letters', 'ØŁĐĦŦɃƗƵ øłđħŧƀɨƶ', 'oldhtbiz oldhtbiz'],
+    ['sharp s', 'Straße STRAẞE', 'strasse strasse'],
   ])('%s', (_label, input, expected) => {
     expect(foldText(input)).toBe(expected);
   });
@@ -27,6 +33,8 @@ describe('foldText', () => {
     ['a zero-width joiner', '\u200D', ''],
     ['a full-width letter', 'Ａ', 'a'],
     ['a ligature', 'ﬃ', 'ffi'],
+    ['a sharp s', 'ß', 'ss'],
+    ['a regional indicator', '🇿', 'z'],
   ])('foldCodePoint folds %s', (_label, input, expected) => {
     expect(foldCodePoint(input)).toBe(expected);
   });

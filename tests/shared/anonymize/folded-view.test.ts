@@ -19,6 +19,16 @@ describe('foldedView', () => {
     expect(input.slice(view.sourceEnd(end))).toBe('!');
   });
 
+  it('maps spans around a letter that folds to two (ß) and astral letters back', () => {
+    const text = 'Frau Straße und 🇿🇴🇪!';
+    const view = foldedView(text);
+    expect(view.folded).toBe('frau strasse und zoe!');
+    const strasse = view.folded.indexOf('strasse');
+    expect(text.slice(view.sourceStart(strasse), view.sourceEnd(strasse + 7))).toBe('Straße');
+    const zoe = view.folded.indexOf('zoe');
+    expect(text.slice(view.sourceStart(zoe), view.sourceEnd(zoe + 3))).toBe('🇿🇴🇪');
+  });
+
   it('maps a span ending inside a ligature to the whole ligature', () => {
     const view = foldedView('xﬁy');
     expect(view.folded).toBe('xfiy');

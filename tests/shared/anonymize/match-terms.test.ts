@@ -4,7 +4,13 @@ import { identityTerms, phraseTerm } from '../../../shared/anonymize/match-terms
 describe('match terms', () => {
   it.each([
     [{ kind: 'display-name', value: 'Zoë Marie Quill' }, ['zoemariequill', 'zoe', 'marie', 'quill']],
-    [{ kind: 'username', value: 'zoe_star99' }, ['zoestar99']],
+    [{ kind: 'username', value: 'zoe_star99' }, ['zoestar99', 'zoestar']],
+    [{ kind: 'username', value: 'kitty99' }, ['kitty99']],
+    [{ kind: 'author-name', value: 'ZoeStarlight' }, ['zoestarlight', 'zoe', 'starlight']],
+    [{ kind: 'username', value: 'ZoeStarlight' }, ['zoestarlight']],
+    [{ kind: 'display-name', value: "Sean O'Brien" }, ['seanobrien', 'obrien', 'sean', 'brien']],
+    [{ kind: 'display-name', value: '山田 太郎' }, ['山田太郎', '山田', '太郎']],
+    [{ kind: 'display-name', value: '王小明' }, ['王小明']],
     [{ kind: 'first-name', value: 'Jo Li' }, ['joli']],
     [{ kind: 'user-id', value: '48213377' }, ['48213377']],
     [{ kind: 'first-name', value: 'Z' }, []],
@@ -15,5 +21,10 @@ describe('match terms', () => {
 
   it('splits phrases on any separator run', () => {
     expect(phraseTerm('Zoe - Marie.Quill')?.chunks).toEqual(['zoe', 'marie', 'quill']);
+  });
+
+  it('splits phrases at apostrophes and at camel case', () => {
+    expect(phraseTerm('O’Brien')?.chunks).toEqual(['o', 'brien']);
+    expect(phraseTerm('ZoeStarlight')?.chunks).toEqual(['zoe', 'starlight']);
   });
 });

@@ -109,6 +109,11 @@ describe('luhnValid and isPhoneNumber', () => {
     ['2023-01-05', false],
     ['12345', false],
     ['1234567890123456', false],
+    ['555/867/5309', true],
+    ['030/12345678', true],
+    ['12/05/2024', false],
+    ['1920/1080', false],
+    ['555–867–5309', true],
   ])('isPhoneNumber(%s) is %s', (candidate, expected) => {
     expect(isPhoneNumber(candidate)).toBe(expected);
   });
