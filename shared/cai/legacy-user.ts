@@ -8,8 +8,10 @@ export const legacyUserAdapter = defineAdapter(
   'legacy user',
   z.object({
     user: z.object({
-      // The outer object repeats the display name next to the account.
+      // The outer object repeats the display name next to the account; exporters disagree on
+      // which level carries the email, so both are read.
       name: optionalTextSchema,
+      email: optionalTextSchema,
       user: z.object({
         id: siteIdSchema.nullish(),
         username: optionalTextSchema,
@@ -33,6 +35,7 @@ export const legacyUserAdapter = defineAdapter(
         // The address itself is scrubbed as PII anywhere; its local part is often the user's
         // handle elsewhere too (`sparkle.kitty99` at any provider, or typed with "at").
         ...identityOf('username', user.email?.split('@')[0]),
+        ...identityOf('username', body.user.email?.split('@')[0]),
       ],
     };
   },
