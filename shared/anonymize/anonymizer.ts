@@ -5,7 +5,14 @@ import { anonDay } from './anon-day.ts';
 import { anonChatKey } from './chat-key.ts';
 import { hasLetterSymbol, LETTER_SYMBOL_RUN } from './fold-text.ts';
 import { foldedView } from './folded-view.ts';
-import { foldedKey, identityTerms, type MatchTerm, phraseTerm, termKey } from './match-terms.ts';
+import {
+  foldedKey,
+  identityTerms,
+  type MatchTerm,
+  phraseTerm,
+  termKey,
+  unsuffixedKeys,
+} from './match-terms.ts';
 import { scrubPii } from './pii-patterns.ts';
 import { LEGACY_REDACTION_TOKENS } from './reserved-tokens.ts';
 import { buildTermPattern } from './term-pattern.ts';
@@ -209,6 +216,8 @@ class CompiledAnonymizer implements Anonymizer {
     const source = termSource === undefined ? PROTECTED_SOURCE : `${PROTECTED_SOURCE}|${termSource}`;
     const characterKey = characterTerm?.key;
     const { userKeys, redactionKeys } = this;
+    const isSuffixedUserKey = (key: string): boolean =>
+      unsuffixedKeys(key).some((stem) => userKeys.has(stem));
     return {
       regex: new RegExp(source, 'gv'),
       replacementFor: (folded) => {
@@ -217,13 +226,15 @@ class CompiledAnonymizer implements Anonymizer {
         if (userKeys.has(key)) return PLACEHOLDERS.user;
         if (redactionKeys.has(key)) return PLACEHOLDERS.redacted;
         if (key === characterKey) return PLACEHOLDERS.char;
-        // Unreachable while the regex and the keys come from the same fold; if they ever disagree,
-        // the safe side is to treat the span as the user's name.
+        // Otherwise the match is one of the user's traces with a suffix (`zoes`, `zoe2`), the
+        // only other thing the regex matches; and were the regex and the keys ever to disagree,
+        // the safe side would be the user's name anyway.
         return PLACEHOLDERS.user;
       },
       keepHandle: (handle) => {
         const key = termKey(handle);
-        return userKeys.has(key) || key === characterKey;
+        // `@zoe2` is left for the name pass like `@zoe`, which makes it `@{{user}}`.
+        return userKeys.has(key) || key === characterKey || isSuffixedUserKey(key);
       },
     };
   }

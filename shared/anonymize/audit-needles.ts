@@ -1,6 +1,6 @@
 import type { Identity, IdentityKind } from '../chat/chat.ts';
 import { foldText } from './fold-text.ts';
-import { identityTraces, valueParts } from './identity-policy.ts';
+import { identityTraces, takesPluralSuffix, valueParts } from './identity-policy.ts';
 import { isReservedToken } from './reserved-tokens.ts';
 import { isBlockingWordChar } from './word-boundary.ts';
 
@@ -17,6 +17,12 @@ export interface AuditNeedle {
   /** Whether the characters next to a hit must not be word characters. */
   readonly checkLeft: boolean;
   readonly checkRight: boolean;
+  /**
+   * Whether a hit glued to a digit run, or to a plural `s`, on its right still counts
+   * (identity-policy.ts): the user's traces only, and only those with a right-hand boundary.
+   */
+  readonly takesDigits: boolean;
+  readonly takesPluralS: boolean;
 }
 
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
@@ -32,11 +38,15 @@ export function auditNeedles(identities: readonly Identity[], redactions: readon
     const first = chars[0];
     const last = chars.at(-1);
     if (first === undefined || last === undefined) return;
+    const checkRight = isBlockingWordChar(last);
+    const suffixed = checkRight && kind !== 'redaction';
     needles.set(text, {
       text,
       kind,
       checkLeft: isBlockingWordChar(first),
-      checkRight: isBlockingWordChar(last),
+      checkRight,
+      takesDigits: suffixed,
+      takesPluralS: suffixed && takesPluralSuffix(text),
     });
   };
   for (const identity of identities) {

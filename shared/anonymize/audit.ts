@@ -4,6 +4,7 @@ import { PygboxError } from '../errors/pygbox-error.ts';
 import { type AuditNeedle, auditNeedles } from './audit-needles.ts';
 import { type AuditedChats, sealAudited } from './audited-chats.ts';
 import { foldText, hasLetterSymbol, LETTER_SYMBOL_RUN } from './fold-text.ts';
+import { TRACE_DIGIT_CLASS, TRACE_PLURAL_SUFFIX } from './identity-policy.ts';
 import { findPii, type PiiKind } from './pii-patterns.ts';
 import { codePointAt, codePointBefore, isBlockingWordChar } from './word-boundary.ts';
 
@@ -42,6 +43,7 @@ const HINT = 'add the name to the redaction list or remove the message, then exp
 const FOLDED_PLACEHOLDER = /\{\{(?:user|char)\}\}|\[(?:email|phone|url|ip|card|redacted)\]/g;
 /** Stands for a placeholder in folded text: not a word character, not a separator. */
 const PLACEHOLDER_MARK = '\u0001';
+const DIGIT = new RegExp(`^${TRACE_DIGIT_CLASS}$`, 'u');
 
 /** Every finding, without throwing (for a preview that shows what would stop the export). */
 export function findAuditFindings(chats: readonly AnonChat[], options: AuditOptions): AuditFinding[] {
@@ -193,7 +195,7 @@ function needlesInFolded(folded: string, needles: NeedleSet): AuditNeedle[] {
     if (at === -1) absent[index] = 1;
     while (at !== -1) {
       const leftOk = !needle.checkLeft || !isBlockingWordChar(codePointBefore(folded, at));
-      const rightOk = !needle.checkRight || !isBlockingWordChar(codePointAt(folded, at + needle.text.length));
+      const rightOk = !needle.checkRight || endsWord(folded, at + needle.text.length, needle);
       if (leftOk && rightOk) {
         found.push(needle);
         break;
@@ -202,6 +204,28 @@ function needlesInFolded(folded: string, needles: NeedleSet): AuditNeedle[] {
     }
   }
   return found;
+}
+
+/**
+ * Whether a hit that ends at `end` ends a word, or would once a suffix its needle takes is counted
+ * in: `zoe` in `zoes` or `zoe99`, but not in `zoey` or `zoes2`.
+ */
+function endsWord(folded: string, end: number, needle: AuditNeedle): boolean {
+  const next = codePointAt(folded, end);
+  if (!isBlockingWordChar(next)) return true;
+  if (needle.takesPluralS && next === TRACE_PLURAL_SUFFIX) {
+    return !isBlockingWordChar(codePointAt(folded, end + next.length));
+  }
+  if (!needle.takesDigits || !isDigit(next)) return false;
+  let after = end;
+  for (let ch = next; isDigit(ch); ch = codePointAt(folded, after)) after += ch.length;
+  return !isBlockingWordChar(codePointAt(folded, after));
+}
+
+function isDigit(ch: string): boolean {
+  const code = ch.charCodeAt(0);
+  if (code < 0x80) return code >= 0x30 && code <= 0x39;
+  return DIGIT.test(ch);
 }
 
 /** Needles shortest first, each with the indexes of the shorter needles it contains. */

@@ -2,8 +2,8 @@ import { HOMOGLYPHS } from './homoglyphs.ts';
 
 /**
  * The one definition of "the same name": compatibility decomposition (full-width and mathematical
- * letters become plain ones), marks and invisible format characters removed (diacritics, zero-width
- * joiners, bidi controls), Hangul recomposed, lowercase, homoglyphs mapped to Latin (homoglyphs.ts:
+ * letters become plain ones), marks and invisible characters removed (diacritics, zero-width
+ * joiners, bidi controls, Hangul fillers), Hangul recomposed, lowercase, homoglyphs mapped to Latin (homoglyphs.ts:
  * Cyrillic and Greek lookalikes, small capitals, stroked letters, `ß` as `ss`, letter emoji).
  *
  * The audit folds whole texts with `foldText`; the anonymizer folds code point by code point with
@@ -19,7 +19,14 @@ import { HOMOGLYPHS } from './homoglyphs.ts';
 /** Any UTF-16 unit above ASCII (a `u`-flag class is slower for this test). */
 const NON_ASCII = /[\u0080-\uffff]/;
 const NON_ASCII_RUN = /[\u0080-\uffff]+/g;
-const IGNORABLE = /[\p{M}\p{Cf}]/gu;
+/**
+ * What the fold drops: marks, format characters, and the other default-ignorable code points,
+ * which render as nothing or as a blank. Beyond marks and format characters those are the Hangul
+ * fillers (U+115F, U+1160, U+3164, U+FFA0): letters by category, so `Zo\u3164e` would otherwise
+ * fold to two words, though a reader sees `Zoe`. A class for a `u`- or `v`-flag regex.
+ */
+export const IGNORABLE_CLASS = '[\\p{M}\\p{Cf}\\p{Default_Ignorable_Code_Point}]';
+const IGNORABLE = new RegExp(IGNORABLE_CLASS, 'gu');
 const HOMOGLYPH_CHARS = new RegExp(
   `[${Object.keys(HOMOGLYPHS)
     .map((ch) => `\\u{${(ch.codePointAt(0) ?? 0).toString(16)}}`)

@@ -1,4 +1,5 @@
 import type { IdentityKind } from '../chat/chat.ts';
+import { IGNORABLE_CLASS } from './fold-text.ts';
 
 /**
  * WHAT counts as a trace of an identity. The anonymizer and the audit share this policy and
@@ -8,6 +9,8 @@ import type { IdentityKind } from '../chat/chat.ts';
  * where a lowercase letter meets an uppercase one (`ZoeStarlight`). A phrase is a list of parts in
  * order; in a text any run of separators, or none, may stand between two of them, so `Sean O'Brien`
  * also covers `Sean OBrien` and `seanobrien`, and `ZoeStarlight` covers `zoe_starlight`.
+ *
+ * A trace of the user also counts with a suffix glued right after it (see `TRACE_PLURAL_SUFFIX`).
  */
 
 /** Kinds that are personal names: each part that passes `isIdentifyingPart` identifies on its own. */
@@ -35,13 +38,36 @@ export const MIN_DENSE_SCRIPT_PART_LETTERS = 2;
  */
 export const PART_SEPARATOR_CLASS = "[\\p{Z}\\s_.\\p{Pd}']";
 
+/**
+ * An identity trace (a phrase or a part of a name) glued to a plural or possessive `s` is still the
+ * trace (`Zoes house`, `Starlings`), but only after a trace that ends with a letter: a digit run
+ * plus `s` is a count (`99s`). Any other letter makes another name (`Zoey`, `Annabelle`, `Willow`).
+ * The whole, suffix included, is the trace. Only the user's traces take suffixes: character names
+ * and redaction phrases stay whole words. In FOLDED text, where `ꜱ`, `ſ` or `ｓ` are already `s`.
+ */
+export const TRACE_PLURAL_SUFFIX = 's';
+/**
+ * A run of decimal digits glued to an identity trace is part of it (`zoe2`, `Zoe99`,
+ * `zoe_starlight2`): such digits name an alt account as surely as the name. Any script's digits,
+ * since the fold leaves Arabic-Indic or Devanagari digits as they are. A regex class (`u` or `v`).
+ */
+export const TRACE_DIGIT_CLASS = '\\p{Nd}';
+
+/** True when a folded trace may take `TRACE_PLURAL_SUFFIX`: it ends with a letter. */
+export function takesPluralSuffix(foldedTrace: string): boolean {
+  return ENDS_WITH_LETTER.test(foldedTrace);
+}
+
 const WHITESPACE_RUN = /[\p{Z}\s]+/u;
 const PART_SEPARATOR_RUN = new RegExp(`${PART_SEPARATOR_CLASS}+`, 'u');
 const NOT_WORD = /[^\p{L}\p{N}]+/u;
 const LETTER = /\p{L}/gu;
 const DENSE_SCRIPT_LETTER = /(?=\p{L})[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}]/gu;
-/** A lowercase letter (with its marks) right before an uppercase one: `Zoe|Starlight`. */
-const CAMEL_BOUNDARY = /(\p{Ll}[\p{M}\p{Cf}]*)(?=[\p{Lu}\p{Lt}])/gu;
+/**
+ * A lowercase letter (with its marks and anything else the fold drops) right before an uppercase
+ * one: `Zoe|Starlight`.
+ */
+const CAMEL_BOUNDARY = new RegExp(`(\\p{Ll}${IGNORABLE_CLASS}*)(?=[\\p{Lu}\\p{Lt}])`, 'gu');
 /** The camel-case cut is marked with a separator before folding lowercases the value away. */
 const CAMEL_MARK = '_';
 const TRAILING_DIGITS = /\p{N}+$/u;

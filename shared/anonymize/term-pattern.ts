@@ -1,4 +1,9 @@
-import { PART_SEPARATOR_CLASS } from './identity-policy.ts';
+import {
+  PART_SEPARATOR_CLASS,
+  TRACE_DIGIT_CLASS,
+  TRACE_PLURAL_SUFFIX,
+  takesPluralSuffix,
+} from './identity-policy.ts';
 import type { MatchTerm } from './match-terms.ts';
 import { BLOCKING_WORD_CHAR_CLASS, isBlockingWordChar } from './word-boundary.ts';
 
@@ -14,16 +19,26 @@ import { BLOCKING_WORD_CHAR_CLASS, isBlockingWordChar } from './word-boundary.ts
  * Only the right-hand boundary is in the regex (a failed lookahead backtracks into the trie and
  * tries the shorter names); the left-hand one is checked by the caller on the match, because a
  * leading lookbehind would run at every position of every text.
+ *
+ * A term that takes suffixes (the user's traces, identity-policy.ts) ends in an optional suffix
+ * before that boundary, so `zoes` and `zoe2` match whole and `zoey` still does not match at all.
  */
 
 /** Trie token between two chunks; separators never occur inside a chunk, so it cannot collide. */
 const CHUNK_BREAK = ' ';
 /** Any run of part separators (identity-policy.ts), or none. */
 const SEPARATOR_RUN = `${PART_SEPARATOR_CLASS}*`;
+/** After a term that ends with a letter: a plural `s` or a digit run, or nothing. */
+const LETTER_FINAL_SUFFIX = `(?:${escapeLiteral(TRACE_PLURAL_SUFFIX)}|${TRACE_DIGIT_CLASS}+)?`;
+/** After any other term: a digit run, or nothing. */
+const OTHER_SUFFIX = `${TRACE_DIGIT_CLASS}*`;
+
+/** How a term may end at a node: not at all, as a whole word, or also with a suffix. */
+type TermEnd = 'none' | 'exact' | 'letter-final-suffix' | 'other-suffix';
 
 interface TrieNode {
   readonly children: Map<string, TrieNode>;
-  terminal: boolean;
+  end: TermEnd;
 }
 
 export function buildTermPattern(terms: readonly MatchTerm[]): string | undefined {
@@ -34,7 +49,9 @@ export function buildTermPattern(terms: readonly MatchTerm[]): string | undefine
   for (const term of terms) {
     const last = [...(term.chunks.at(-1) ?? '')].at(-1);
     if (last === undefined) continue;
-    insert(isBlockingWordChar(last) ? bounded : open, term);
+    // Without the boundary a suffix adds nothing: the term already matches inside any word.
+    if (isBlockingWordChar(last)) insert(bounded, term, term.suffixed);
+    else insert(open, term, false);
   }
   const parts: string[] = [];
   if (bounded.children.size > 0) parts.push(`${emit(bounded)}(?!${BLOCKING_WORD_CHAR_CLASS})`);
@@ -43,10 +60,10 @@ export function buildTermPattern(terms: readonly MatchTerm[]): string | undefine
 }
 
 function newNode(): TrieNode {
-  return { children: new Map(), terminal: false };
+  return { children: new Map(), end: 'none' };
 }
 
-function insert(root: TrieNode, term: MatchTerm): void {
+function insert(root: TrieNode, term: MatchTerm, suffixed: boolean): void {
   let node = root;
   term.chunks.forEach((chunk, index) => {
     const tokens = index === 0 ? [...chunk] : [CHUNK_BREAK, ...chunk];
@@ -59,7 +76,10 @@ function insert(root: TrieNode, term: MatchTerm): void {
       node = child;
     }
   });
-  node.terminal = true;
+  // Terms with the same chunks share a node; one that takes suffixes wins, as the user's name wins
+  // over a redaction phrase or a character name with the same key.
+  if (suffixed) node.end = takesPluralSuffix(term.key) ? 'letter-final-suffix' : 'other-suffix';
+  else if (node.end === 'none') node.end = 'exact';
 }
 
 function emit(node: TrieNode): string {
@@ -68,7 +88,9 @@ function emit(node: TrieNode): string {
     alternatives.push((token === CHUNK_BREAK ? SEPARATOR_RUN : escapeLiteral(token)) + emit(child));
   }
   // The node's own end comes last, so longer names are tried first.
-  if (node.terminal) alternatives.push('');
+  if (node.end === 'exact') alternatives.push('');
+  else if (node.end === 'letter-final-suffix') alternatives.push(LETTER_FINAL_SUFFIX);
+  else if (node.end === 'other-suffix') alternatives.push(OTHER_SUFFIX);
   if (alternatives.length === 1) return alternatives[0] ?? '';
   return `(?:${alternatives.join('|')})`;
 }

@@ -1,5 +1,5 @@
 /**
- * Whole-word rules, applied to folded text (where marks and format characters are already gone, so
+ * Whole-word rules, applied to folded text (where marks and invisible characters are already gone, so
  * `Zoe\u0308s` is the word `zoes`). Word characters are letters, digits and `_`. Scripts written
  * without spaces between words have no word boundaries: a name in them matches as a substring, and
  * a neighbour in them never blocks a match. Hangul is written with spaces and keeps its boundaries.

@@ -51,4 +51,23 @@ describe('reserved tokens and audit needles', () => {
     ]);
     expect(needles.find((needle) => needle.text === 'maplest')?.kind).toBe('redaction');
   });
+
+  it('lets identity needles with a right-hand boundary take suffixes, redactions none', () => {
+    const needles = auditNeedles(
+      [
+        { kind: 'first-name', value: 'Ann' },
+        { kind: 'user-id', value: '4821' },
+        { kind: 'display-name', value: '山田' },
+      ],
+      ['Maple'],
+    );
+    const suffixes = (text: string) => {
+      const needle = needles.find((candidate) => candidate.text === text);
+      return [needle?.takesDigits, needle?.takesPluralS];
+    };
+    expect(suffixes('ann')).toEqual([true, true]);
+    expect(suffixes('4821')).toEqual([true, false]);
+    expect(suffixes('山田')).toEqual([false, false]);
+    expect(suffixes('maple')).toEqual([false, false]);
+  });
 });

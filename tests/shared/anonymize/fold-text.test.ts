@@ -24,6 +24,8 @@ describe('foldText', () => {
     ['parenthesized letters', '⒵⒪⒠', 'zoe'],
     ['stroked letters', 'ØŁĐĦŦɃƗƵ øłđħŧƀɨƶ', 'oldhtbiz oldhtbiz'],
     ['sharp s', 'Straße STRAẞE', 'strasse strasse'],
+    ['Hangul fillers', 'Zo\u3164e Star\uFFA0ling \u115FAnn\u1160', 'zoe starling ann'],
+    ['Hangul syllables around a filler', '지\u3164수', '지수'],
   ])('%s', (_label, input, expected) => {
     expect(foldText(input)).toBe(expected);
   });
@@ -35,6 +37,8 @@ describe('foldText', () => {
     ['a ligature', 'ﬃ', 'ffi'],
     ['a sharp s', 'ß', 'ss'],
     ['a regional indicator', '🇿', 'z'],
+    ['a Hangul filler', '\u3164', ''],
+    ['a half-width Hangul filler', '\uFFA0', ''],
   ])('foldCodePoint folds %s', (_label, input, expected) => {
     expect(foldCodePoint(input)).toBe(expected);
   });

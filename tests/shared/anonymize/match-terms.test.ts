@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { identityTerms, phraseTerm } from '../../../shared/anonymize/match-terms.ts';
+import { identityTerms, phraseTerm, unsuffixedKeys } from '../../../shared/anonymize/match-terms.ts';
 
 describe('match terms', () => {
   it.each([
@@ -17,6 +17,21 @@ describe('match terms', () => {
     [{ kind: 'display-name', value: '[REDACTED]' }, []],
   ] as const)('identityTerms(%o) keys', (identity, keys) => {
     expect(identityTerms(identity).map((term) => term.key)).toEqual(keys);
+  });
+
+  it('takes suffixes for the user only', () => {
+    expect(identityTerms({ kind: 'first-name', value: 'Ann' })[0]?.suffixed).toBe(true);
+    expect(phraseTerm('Nova')?.suffixed).toBe(false);
+  });
+
+  it.each([
+    ['zoes', ['zoe']],
+    ['kitty992', ['kitty99', 'kitty9', 'kitty']],
+    ['99s', []],
+    ['zoe', []],
+    ['zoe٣', ['zoe']],
+  ] as const)('unsuffixedKeys(%s)', (key, stems) => {
+    expect(unsuffixedKeys(key)).toEqual(stems);
   });
 
   it('splits phrases on any separator run', () => {

@@ -87,6 +87,80 @@ describe('tricky spellings: what stays', () => {
   });
 });
 
+/** One user under three identities, as a review tried them together. */
+const STARLIGHT: Identity[] = [
+  { kind: 'username', value: 'zoe_starlight' },
+  { kind: 'first-name', value: 'Zoë' },
+  { kind: 'display-name', value: 'Zoë Starling' },
+];
+const ANN: Identity[] = [{ kind: 'first-name', value: 'Ann' }];
+const WILL: Identity[] = [{ kind: 'account-name', value: 'Will' }];
+
+describe('a second review: the anonymizer replaces them and the audit finds them', () => {
+  it.each([
+    // 5. a plural or possessive `s` glued to a name, after a letter
+    ['plural s on a first name', STARLIGHT, 'Zoes house', '{{user}} house'],
+    ['plural s on a surname', STARLIGHT, 'the Starlings came', 'the {{user}} came'],
+    ['plural s on the whole name', STARLIGHT, 'Zoë Starlings!', '{{user}}!'],
+    ['plural s on a username', STARLIGHT, 'zoe_starlights', '{{user}}'],
+    ['plural s, upper case', STARLIGHT, 'ZOËS', '{{user}}'],
+    ['plural s as a small capital', STARLIGHT, 'Zoeꜱ here', '{{user}} here'],
+    ['plural s on a three-letter name', ANN, 'Anns cat', '{{user}} cat'],
+    ['straight possessive stays', STARLIGHT, "Zoë's cat", "{{user}}'s cat"],
+    ['curly possessive stays', STARLIGHT, 'Zoë’s cat', '{{user}}’s cat'],
+    ['plural s then a quote', STARLIGHT, "the Zoes' car", "the {{user}}' car"],
+    // 6. a digit run glued to a name: an alt account
+    ['one digit', STARLIGHT, 'zoe2 here', '{{user}} here'],
+    ['two digits', STARLIGHT, 'Zoe99 here', '{{user}} here'],
+    ['digits on a username', STARLIGHT, 'zoe_starlight2 is my alt', '{{user}} is my alt'],
+    ['digits on a surname', STARLIGHT, 'Starling007', '{{user}}'],
+    ['digits on the whole name', STARLIGHT, 'Zoe Starling42 wrote', '{{user}} wrote'],
+    ['full-width digits', STARLIGHT, 'Zoe１２ here', '{{user}} here'],
+    ['Arabic-Indic digits', STARLIGHT, 'Zoe٣ here', '{{user}} here'],
+    ['digits on a short common name', WILL, 'Will1 said', '{{user}} said'],
+    ['digits as a mention', STARLIGHT, 'hey @zoe2!', 'hey @{{user}}!'],
+    // 7. Hangul fillers, blank or nothing on screen, inside a name
+    ['Hangul filler inside each part', STARLIGHT, 'Zo\u3164e Star\u3164ling', '{{user}}'],
+    ['Hangul choseong filler', STARLIGHT, 'Zo\u115Fe waves', '{{user}} waves'],
+    ['Hangul jungseong filler', STARLIGHT, 'Zo\u1160e waves', '{{user}} waves'],
+    ['half-width Hangul filler', STARLIGHT, 'Zo\uFFA0e waves', '{{user}} waves'],
+    ['Hangul filler after a name', STARLIGHT, 'Zoe\u3164 waves', '{{user}} waves'],
+    ['Hangul filler and a suffix', STARLIGHT, 'Zo\u3164e\u3164s house', '{{user}} house'],
+  ] as const)('%s', (_label, identities, text, expected) => {
+    const anonymized = createAnonymizer({ identities }).anonymizeText(text);
+    expect(anonymized).toBe(expected);
+    const kinds = findAuditFindings([chatOf(text)], { identities }).map((finding) => finding.kind);
+    expect(kinds).toContain('identity');
+    expect(findAuditFindings([chatOf(anonymized)], { identities })).toEqual([]);
+  });
+});
+
+describe('a second review: what stays', () => {
+  it.each([
+    ['another letter after a name', STARLIGHT, 'Zoey and Zoes2 and Zoen'],
+    ['a username with a letter glued on', STARLIGHT, 'zoe_starlightx'],
+    ['a longer name that starts with a name', ANN, 'Annabelle and Annika'],
+    ['a word that starts with a name', WILL, 'Willow and willing'],
+    ['a Hangul filler inside another name', STARLIGHT, 'Zo\u3164ey'],
+  ] as const)('%s', (_label, identities, text) => {
+    expect(createAnonymizer({ identities }).anonymizeText(text)).toBe(text);
+    expect(findAuditFindings([chatOf(text)], { identities })).toEqual([]);
+  });
+
+  it('keeps character names and redaction phrases to whole words', () => {
+    const anonymizer = createAnonymizer({ identities: ANN, redactions: ['Biscuit'] });
+    const text = 'Nova and Novas, Biscuit and Biscuits, Nova2 and Biscuit2';
+    expect(anonymizer.anonymizeText(text, 'Nova')).toBe(
+      '{{char}} and Novas, [REDACTED] and Biscuits, Nova2 and Biscuit2',
+    );
+    const findings = findAuditFindings([chatOf('Biscuits and Biscuit2')], {
+      identities: ANN,
+      redactions: ['Biscuit'],
+    });
+    expect(findings).toEqual([]);
+  });
+});
+
 describe('tricky PII: the anonymizer replaces it and the audit finds it', () => {
   it.each([
     ['phone with en dashes', 'call 555–867–5309 now', 'call [PHONE] now'],
