@@ -37,7 +37,7 @@ export async function writeZipArchive(
 ): Promise<Uint8Array> {
   if (entries.length > MAX_ENTRIES) throw tooLarge(`${entries.length} entries`);
   const encoder = new TextEncoder();
-  const prepared = [];
+  const prepared: PreparedEntry[] = [];
   let offset = 0;
   for (const entry of entries) {
     const name = encoder.encode(entry.path);
@@ -53,36 +53,19 @@ export async function writeZipArchive(
   const out = new Uint8Array(offset + centralSize + END_RECORD_SIZE);
   const view = new DataView(out.buffer);
   for (const entry of prepared) {
-    let at = entry.offset;
-    view.setUint32(at, LOCAL_SIGNATURE, true);
-    view.setUint16(at + 4, VERSION_NEEDED, true);
-    view.setUint16(at + 6, 0, true); // flags
-    view.setUint16(at + 8, METHOD_DEFLATE, true);
-    view.setUint16(at + 10, DOS_TIME, true);
-    view.setUint16(at + 12, DOS_DATE, true);
-    view.setUint32(at + 14, entry.crc, true);
-    view.setUint32(at + 18, entry.data.length, true);
-    view.setUint32(at + 22, entry.size, true);
-    view.setUint16(at + 26, entry.name.length, true);
-    view.setUint16(at + 28, 0, true); // extra field length
-    at += LOCAL_HEADER_SIZE;
-    out.set(entry.name, at);
-    out.set(entry.data, at + entry.name.length);
+    view.setUint32(entry.offset, LOCAL_SIGNATURE, true);
+    writeSharedFields(view, entry.offset + 4, entry);
+    // Extra field length stays zero.
+    const nameAt = entry.offset + LOCAL_HEADER_SIZE;
+    out.set(entry.name, nameAt);
+    out.set(entry.data, nameAt + entry.name.length);
   }
   let at = offset;
   for (const entry of prepared) {
     view.setUint32(at, CENTRAL_SIGNATURE, true);
     view.setUint16(at + 4, VERSION_NEEDED, true); // version made by
-    view.setUint16(at + 6, VERSION_NEEDED, true);
-    view.setUint16(at + 8, 0, true);
-    view.setUint16(at + 10, METHOD_DEFLATE, true);
-    view.setUint16(at + 12, DOS_TIME, true);
-    view.setUint16(at + 14, DOS_DATE, true);
-    view.setUint32(at + 16, entry.crc, true);
-    view.setUint32(at + 20, entry.data.length, true);
-    view.setUint32(at + 24, entry.size, true);
-    view.setUint16(at + 28, entry.name.length, true);
-    // Extra length, comment length, disk number, internal and external attributes stay zero.
+    writeSharedFields(view, at + 6, entry);
+    // Extra and comment lengths, disk number, internal and external attributes stay zero.
     view.setUint32(at + 42, entry.offset, true);
     out.set(entry.name, at + CENTRAL_HEADER_SIZE);
     at += CENTRAL_HEADER_SIZE + entry.name.length;
@@ -93,6 +76,30 @@ export async function writeZipArchive(
   view.setUint32(at + 12, centralSize, true);
   view.setUint32(at + 16, offset, true);
   return out;
+}
+
+interface PreparedEntry {
+  name: Uint8Array;
+  data: Uint8Array;
+  crc: number;
+  size: number;
+  offset: number;
+}
+
+/**
+ * The 26 bytes a local header and its central-directory record have in common, from "version
+ * needed" to "file name length", in the same order in both.
+ */
+function writeSharedFields(view: DataView, at: number, entry: PreparedEntry): void {
+  view.setUint16(at, VERSION_NEEDED, true);
+  view.setUint16(at + 2, 0, true); // flags
+  view.setUint16(at + 4, METHOD_DEFLATE, true);
+  view.setUint16(at + 6, DOS_TIME, true);
+  view.setUint16(at + 8, DOS_DATE, true);
+  view.setUint32(at + 10, entry.crc, true);
+  view.setUint32(at + 14, entry.data.length, true);
+  view.setUint32(at + 18, entry.size, true);
+  view.setUint16(at + 22, entry.name.length, true);
 }
 
 function tooLarge(what: string): PygboxError {

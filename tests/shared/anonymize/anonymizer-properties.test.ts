@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { createAnonymizer } from '../../../shared/anonymize/anonymizer.ts';
 import { findAuditFindings } from '../../../shared/anonymize/audit.ts';
 import { foldText } from '../../../shared/anonymize/fold-text.ts';
-import type { Chat, Identity, IdentityKind } from '../../../shared/chat/chat.ts';
+import {
+  type Chat,
+  type Identity,
+  type IdentityKind,
+  identityKindSchema,
+} from '../../../shared/chat/chat.ts';
 
 /** Generated names of invented letters, disguised at random, embedded in generated text. */
 
@@ -23,15 +28,8 @@ const FILLER = [
   '—',
   '"yes"',
 ];
-const KINDS: IdentityKind[] = [
-  'username',
-  'first-name',
-  'display-name',
-  'account-name',
-  'author-name',
-  'persona-name',
-  'user-supplied',
-];
+/** Every kind but user ids, which are digit strings rather than names. */
+const KINDS: IdentityKind[] = identityKindSchema.options.filter((kind) => kind !== 'user-id');
 
 const nameArb = fc.string({
   unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz'),
