@@ -1,4 +1,5 @@
 import type { Character, Chat, Identity } from '../chat/chat.ts';
+import { uniqueIdentities } from '../chat/identities.ts';
 import { UNKNOWN_CHARACTER_NAME } from '../chat/merge-characters.ts';
 import { applyCharacterInfo, mergeChats } from '../chat/merge-chats.ts';
 import type { AdaptedCaptures, CaptureProblem } from './adapted-captures.ts';
@@ -7,7 +8,6 @@ import { assembleNeoChat } from './assemble-neo-chat.ts';
 import type { CaptureYield, ChatLink, LegacyPage, NeoTurnPage } from './capture-yield.ts';
 import { type Captured, compareCaptureTime } from './captured.ts';
 import { catalogCharacters, characterNamed } from './character-catalog.ts';
-import { uniqueIdentities } from './collect-identities.ts';
 
 /**
  * Puts the yields of a whole batch together: pages grouped by chat and assembled, chat lists and

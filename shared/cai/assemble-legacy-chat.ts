@@ -1,9 +1,9 @@
 import type { Chat, Message } from '../chat/chat.ts';
+import { uniqueIdentities } from '../chat/identities.ts';
 import { UNKNOWN_CHARACTER_NAME } from '../chat/merge-characters.ts';
 import { attachLegacyAlternatives } from './attach-legacy-alternatives.ts';
 import type { LegacyMessage, LegacyPage } from './capture-yield.ts';
 import { type Captured, compareCaptureTime } from './captured.ts';
-import { uniqueIdentities } from './collect-identities.ts';
 
 interface MessageSighting {
   message: LegacyMessage;

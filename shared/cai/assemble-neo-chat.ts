@@ -1,8 +1,8 @@
 import type { Chat, Identity, Message } from '../chat/chat.ts';
+import { identityOf, uniqueIdentities } from '../chat/identities.ts';
 import { UNKNOWN_CHARACTER_NAME } from '../chat/merge-characters.ts';
 import type { NeoTurnPage } from './capture-yield.ts';
 import { type Captured, compareCaptureTime } from './captured.ts';
-import { identityOf, uniqueIdentities } from './collect-identities.ts';
 import { rankNeoPages } from './neo-page-chain.ts';
 import type { NeoCandidate, NeoTurn } from './neo-turn-schema.ts';
 import { siteTimeMs } from './site-time.ts';

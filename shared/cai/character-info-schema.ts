@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Character } from '../chat/chat.ts';
-import { isRedactionToken } from './redaction-token.ts';
+import { isRedactionToken } from '../chat/redaction-token.ts';
 import { optionalTextSchema, siteIdSchema } from './site-id-schema.ts';
 
 /**

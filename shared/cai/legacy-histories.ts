@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Identity } from '../chat/chat.ts';
+import { identityOf } from '../chat/identities.ts';
 import { defineAdapter } from './cai-adapter.ts';
 import type { LegacyMessage, LegacyPage } from './capture-yield.ts';
-import { identityOf } from './collect-identities.ts';
 import { optionalTextSchema, siteIdSchema } from './site-id-schema.ts';
 
 /**

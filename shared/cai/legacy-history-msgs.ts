@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { identityOf } from '../chat/identities.ts';
 import { defineAdapter } from './cai-adapter.ts';
 import type { LegacyMessage } from './capture-yield.ts';
-import { identityOf } from './collect-identities.ts';
 import { optionalTextSchema, siteIdSchema } from './site-id-schema.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { identityOf } from '../chat/identities.ts';
 import { defineAdapter } from './cai-adapter.ts';
-import { identityOf } from './collect-identities.ts';
 import { optionalTextSchema } from './site-id-schema.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { identityOf } from '../chat/identities.ts';
 import { defineAdapter } from './cai-adapter.ts';
-import { identityOf } from './collect-identities.ts';
 import { optionalTextSchema, siteIdSchema } from './site-id-schema.ts';
 
 /** Legacy `GET …/chat/user/` → `{user:{user:{id, username, first_name, email, account:{name}}}}`: the account itself. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { identityOf } from '../chat/identities.ts';
 import { defineAdapter } from './cai-adapter.ts';
 import type { CaptureYield } from './capture-yield.ts';
-import { identityOf } from './collect-identities.ts';
 import { neoTurnSchema } from './neo-turn-schema.ts';
 import { optionalTextSchema, siteIdSchema } from './site-id-schema.ts';
 

@@ -1,4 +1,5 @@
 import type { Character, Chat, Identity, Message } from './chat.ts';
+import { uniqueIdentities } from './identities.ts';
 import { mergeCharacters } from './merge-characters.ts';
 
 /**
@@ -177,16 +178,6 @@ function compareMessageOrder(a: Message, b: Message): number {
     return a.sequence - b.sequence;
   }
   return 0;
-}
-
-function uniqueIdentities(identities: readonly Identity[]): Identity[] {
-  const seen = new Set<string>();
-  return identities.filter((identity) => {
-    const key = `${identity.kind}\u0000${identity.value}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 function earlierTime(a: string | undefined, b: string | undefined): string | undefined {

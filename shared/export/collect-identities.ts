@@ -1,4 +1,5 @@
 import type { Chat, Identity } from '../chat/chat.ts';
+import { identityOf, uniqueIdentities } from '../chat/identities.ts';
 
 /**
  * Every identity the anonymizer must replace: those each chat revealed, the account-level ones
@@ -10,15 +11,10 @@ export function collectIdentities(
   accountIdentities: readonly Identity[],
   userSupplied: readonly string[],
 ): Identity[] {
-  const seen = new Map<string, Identity>();
-  const add = (identity: Identity) => {
-    const value = identity.value.trim();
-    if (value === '') return;
-    const key = `${identity.kind}\u0000${value}`;
-    if (!seen.has(key)) seen.set(key, { kind: identity.kind, value });
-  };
-  for (const chat of chats) for (const identity of chat.identities) add(identity);
-  for (const identity of accountIdentities) add(identity);
-  for (const value of userSupplied) add({ kind: 'user-supplied', value });
-  return [...seen.values()];
+  const all = [
+    ...chats.flatMap((chat) => chat.identities),
+    ...accountIdentities,
+    ...userSupplied.map((value): Identity => ({ kind: 'user-supplied', value })),
+  ];
+  return uniqueIdentities(all.flatMap((identity) => identityOf(identity.kind, identity.value)));
 }
