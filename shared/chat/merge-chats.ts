@@ -1,4 +1,4 @@
-import type { Character, Chat, Identity, Message } from './chat.ts';
+import type { Character, Chat, Message } from './chat.ts';
 import { uniqueIdentities } from './identities.ts';
 import { mergeCharacters } from './merge-characters.ts';
 
