@@ -41,7 +41,7 @@ export function parseInputFile(text: string, file: string): ParsedInputFile {
     if (whole.ok && isDumperFile(whole.value)) return { kind: 'dumper', json: whole.value, problems: [] };
     // One object printed over several lines: one record, or one clear problem instead of a
     // "not valid JSON" for each of its lines.
-    if (whole.ok && trimmed.trimEnd().includes('\n')) return parseJsonArray(`[${text}]`, file);
+    if (whole.ok && trimmed.trimEnd().includes('\n')) return recordsOf([whole.value], file);
   }
   return parseJsonLines(text, file);
 }
@@ -94,10 +94,13 @@ function parseJsonArray(text: string, file: string): ParsedInputFile {
       problems: [{ file, ...(line === undefined ? {} : { line }), message: `not valid JSON${parsed.where}` }],
     };
   }
+  return recordsOf(Array.isArray(parsed.value) ? parsed.value : [], file);
+}
+
+/** Validates already-parsed values as capture records, locating each by its element index. */
+function recordsOf(items: readonly unknown[], file: string): ParsedInputFile {
   const records: LocatedRecord[] = [];
   const problems: InputProblem[] = [];
-  if (!Array.isArray(parsed.value)) return { kind: 'captures', records, problems };
-  const items: unknown[] = parsed.value;
   for (const [index, item] of items.entries()) {
     const record = captureRecordSchema.safeParse(item);
     if (record.success) records.push({ record: record.data, file, element: index });

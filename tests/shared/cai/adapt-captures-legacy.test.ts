@@ -11,6 +11,7 @@ import {
   legacyMsgsUrl,
 } from '../../fixtures/cai/legacy-builders.ts';
 import { neoCharacterInfo } from '../../fixtures/cai/neo-builders.ts';
+import { onlyChat } from '../../fixtures/cai/only-chat.ts';
 
 function historiesRecord(chatId: string, specs: readonly LegacySpec[], capturedAt?: string): CaptureRecord {
   return captureRecord(
@@ -22,15 +23,6 @@ function historiesRecord(chatId: string, specs: readonly LegacySpec[], capturedA
     },
     { method: 'POST', capturedAt },
   );
-}
-
-function onlyChat(records: readonly CaptureRecord[]): Chat {
-  const adapted = adaptCaptures(records);
-  expect(adapted.problems).toEqual([]);
-  expect(adapted.chats).toHaveLength(1);
-  const chat = adapted.chats[0];
-  if (chat === undefined) throw new Error('expected one chat');
-  return chat;
 }
 
 const summary = (chat: Chat) =>

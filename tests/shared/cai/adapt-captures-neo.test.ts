@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { adaptCaptures } from '../../../shared/cai/adapt-captures.ts';
-import type { CaptureRecord } from '../../../shared/capture/capture-record.ts';
 import type { Chat } from '../../../shared/chat/chat.ts';
 import { capturedAtMinute, captureRecord } from '../../fixtures/cai/capture-records.ts';
 import {
@@ -12,15 +11,7 @@ import {
   neoTurn,
   neoTurnsRecord,
 } from '../../fixtures/cai/neo-builders.ts';
-
-function onlyChat(records: readonly CaptureRecord[]): Chat {
-  const adapted = adaptCaptures(records);
-  expect(adapted.problems).toEqual([]);
-  expect(adapted.chats).toHaveLength(1);
-  const chat = adapted.chats[0];
-  if (chat === undefined) throw new Error('expected one chat');
-  return chat;
-}
+import { onlyChat } from '../../fixtures/cai/only-chat.ts';
 
 const ids = (chat: Chat) => chat.messages.map((message) => message.id);
 const roles = (chat: Chat) => chat.messages.map((message) => message.role);
