@@ -87,6 +87,19 @@ describe('pygbox import', () => {
     expect(readFileSync(out, 'utf8')).toContain('{{user}}');
   });
 
+  it('merges pages of one chat split across files, as the README promises', async () => {
+    const dir = freshDir();
+    const lines = readFileSync(join(SAMPLES, 'neo-session.jsonl'), 'utf8').trimEnd().split('\n');
+    // Odd lines in one file, even in the other: every multi-page chat is cut across both.
+    writeFileSync(join(dir, 'a.jsonl'), `${lines.filter((_, i) => i % 2 === 0).join('\n')}\n`);
+    writeFileSync(join(dir, 'b.jsonl'), `${lines.filter((_, i) => i % 2 === 1).join('\n')}\n`);
+    const whole = join(dir, 'whole.jsonl');
+    const split = join(dir, 'split.jsonl');
+    expect((await pygbox(['import', join(SAMPLES, 'neo-session.jsonl'), '-o', whole])).code).toBe(0);
+    expect((await pygbox(['import', join(dir, 'b.jsonl'), join(dir, 'a.jsonl'), '-o', split])).code).toBe(0);
+    expect(readFileSync(split, 'utf8')).toBe(readFileSync(whole, 'utf8'));
+  });
+
   it('writes what it could read, names the unreadable line, and exits 1', async () => {
     const dir = freshDir();
     const broken = join(dir, 'broken.jsonl');
