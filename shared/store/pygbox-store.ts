@@ -18,11 +18,16 @@ import { type IngestSummary, ingestAdapted } from './ingest-adapted.ts';
 import { openDatabase } from './open-database.ts';
 import { parseStoredRow } from './parse-stored-row.ts';
 import { captureRowSchema, DEFAULT_STORE_NAME, type PygboxDB, SETTINGS_KEY } from './store-schema.ts';
-import { DEFAULT_STORE_SETTINGS, type StoreSettings, storeSettingsSchema } from './store-settings.ts';
+import {
+  DEFAULT_STORE_SETTINGS,
+  type StoreSettings,
+  type StoreSettingsInput,
+  storeSettingsSchema,
+} from './store-settings.ts';
 import { runTransaction } from './store-transaction.ts';
 
 export type { IngestSummary } from './ingest-adapted.ts';
-export type { StoreSettings } from './store-settings.ts';
+export type { ExcludedMessage, StoreSettings, StoreSettingsInput } from './store-settings.ts';
 
 export interface StoreCounts {
   characters: number;
@@ -50,7 +55,7 @@ export interface PygboxStore {
   allIdentities(): Promise<Identity[]>;
   getSettings(): Promise<StoreSettings>;
   /** Validates and stores the settings; returns them as stored (trimmed, deduplicated). */
-  setSettings(settings: StoreSettings): Promise<StoreSettings>;
+  setSettings(settings: StoreSettingsInput): Promise<StoreSettings>;
   close(): void;
 }
 

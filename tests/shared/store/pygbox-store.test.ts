@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Chat } from '../../../shared/chat/chat.ts';
 import { PygboxError } from '../../../shared/errors/pygbox-error.ts';
 import { openPygboxStore, type PygboxStore } from '../../../shared/store/pygbox-store.ts';
+import { DEFAULT_STORE_SETTINGS } from '../../../shared/store/store-settings.ts';
+
 import {
   CHARACTER_ID,
   CHAT_ID,
@@ -16,6 +18,8 @@ import {
   USER_ID,
   USER_NAME,
 } from './capture-fixtures.ts';
+
+const NO_EXCLUSIONS = { excludedChats: [], excludedMessages: [] };
 
 const opened: PygboxStore[] = [];
 
@@ -227,13 +231,41 @@ describe('PygboxStore failures', () => {
 describe('PygboxStore settings and identities', () => {
   it('starts with empty settings and stores them trimmed and deduplicated', async () => {
     const store = await freshStore();
-    expect(await store.getSettings()).toEqual({ userIdentities: [], redactions: [] });
+    expect(await store.getSettings()).toEqual(DEFAULT_STORE_SETTINGS);
     const saved = await store.setSettings({
       userIdentities: [' Mira ', 'Mira', 'M. Testwood'],
       redactions: ['Moonbase 9'],
     });
-    expect(saved).toEqual({ userIdentities: ['Mira', 'M. Testwood'], redactions: ['Moonbase 9'] });
+    expect(saved).toEqual({
+      ...NO_EXCLUSIONS,
+      userIdentities: ['Mira', 'M. Testwood'],
+      redactions: ['Moonbase 9'],
+    });
     expect(await store.getSettings()).toEqual(saved);
+  });
+
+  it('keeps excluded chats and messages once each, and reads settings stored before they existed', async () => {
+    const factory = new IDBFactory();
+    const store = await freshStore(factory);
+    const saved = await store.setSettings({
+      userIdentities: [],
+      redactions: [],
+      excludedChats: ['c1', 'c1'],
+      excludedMessages: [
+        { chatId: 'c1', messageId: 'm1' },
+        { chatId: 'c1', messageId: 'm1' },
+      ],
+    });
+    expect(saved.excludedChats).toEqual(['c1']);
+    expect(saved.excludedMessages).toEqual([{ chatId: 'c1', messageId: 'm1' }]);
+    store.close();
+    await writeRawRowAt(factory, 'settings', { userIdentities: ['Mira'], redactions: [] }, 'settings');
+    const reopened = await freshStore(factory);
+    expect(await reopened.getSettings()).toEqual({
+      ...NO_EXCLUSIONS,
+      userIdentities: ['Mira'],
+      redactions: [],
+    });
   });
 
   it.each([
@@ -246,7 +278,7 @@ describe('PygboxStore settings and identities', () => {
     await store.setSettings({ userIdentities: ['Mira'], redactions: [] });
     const error = await rejection(store.setSettings(settings as never));
     expect(error.place.field).toBe(field);
-    expect(await store.getSettings()).toEqual({ userIdentities: ['Mira'], redactions: [] });
+    expect(await store.getSettings()).toEqual({ ...NO_EXCLUSIONS, userIdentities: ['Mira'], redactions: [] });
   });
 
   it('gathers account, chat and user-supplied identities once each', async () => {
@@ -300,7 +332,11 @@ describe('PygboxStore lifecycle', () => {
     const reopened = await freshStore(factory);
     expect(await reopened.listChats()).toEqual(chats);
     expect(await reopened.counts()).toEqual({ characters: 1, chats: 1, messages: 4, captures: 4 });
-    expect(await reopened.getSettings()).toEqual({ userIdentities: ['Mira'], redactions: ['Moonbase 9'] });
+    expect(await reopened.getSettings()).toEqual({
+      ...NO_EXCLUSIONS,
+      userIdentities: ['Mira'],
+      redactions: ['Moonbase 9'],
+    });
   });
 
   it('keeps databases with different names apart', async () => {
@@ -315,6 +351,15 @@ describe('PygboxStore lifecycle', () => {
 
 /** Writes a row past the store's validation, as a damaged or older database would hold. */
 async function writeRawRow(factory: IDBFactory, storeName: string, value: unknown): Promise<void> {
+  await writeRawRowAt(factory, storeName, value);
+}
+
+async function writeRawRowAt(
+  factory: IDBFactory,
+  storeName: string,
+  value: unknown,
+  key?: string,
+): Promise<void> {
   const db = await new Promise<IDBDatabase>((resolve, reject) => {
     const request = factory.open('pygbox');
     request.onsuccess = () => resolve(request.result);
@@ -322,7 +367,8 @@ async function writeRawRow(factory: IDBFactory, storeName: string, value: unknow
   });
   await new Promise<void>((resolve, reject) => {
     const tx = db.transaction(storeName, 'readwrite');
-    tx.objectStore(storeName).put(value);
+    if (key === undefined) tx.objectStore(storeName).put(value);
+    else tx.objectStore(storeName).put(value, key);
     tx.oncomplete = () => resolve();
     tx.onerror = () => reject(tx.error);
   });
