@@ -16,6 +16,16 @@ export type PygboxErrorCode =
   | 'store-failed'
   | 'input-unreadable'
   | 'output-failed'
+  | 'dump-failed'
+  | 'dump-cancelled'
+  | 'hook-failed'
+  | 'message-invalid'
+  | 'upload-refused'
+  | 'upload-failed'
+  | 'server-refused'
+  | 'dataset-invalid'
+  | 'tokenizer-invalid'
+  | 'worker-failed'
   | 'usage';
 
 export interface ErrorPlace {
