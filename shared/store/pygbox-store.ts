@@ -14,10 +14,17 @@ import { applyCharacterInfo } from '../chat/merge-chats.ts';
 import { PygboxError } from '../errors/pygbox-error.ts';
 import { formatIssuePath } from '../errors/zod-issue-path.ts';
 import { captureDigest } from './capture-digest.ts';
+import { deleteChatData } from './delete-chat-data.ts';
 import { type IngestSummary, ingestAdapted } from './ingest-adapted.ts';
 import { openDatabase } from './open-database.ts';
 import { parseStoredRow } from './parse-stored-row.ts';
-import { captureRowSchema, DEFAULT_STORE_NAME, type PygboxDB, SETTINGS_KEY } from './store-schema.ts';
+import {
+  ALL_STORE_NAMES,
+  captureRowSchema,
+  DEFAULT_STORE_NAME,
+  type PygboxDB,
+  SETTINGS_KEY,
+} from './store-schema.ts';
 import {
   DEFAULT_STORE_SETTINGS,
   type StoreSettings,
@@ -46,8 +53,13 @@ export interface PygboxStore {
   /** Every stored chat, with the stored character info applied. */
   listChats(): Promise<Chat[]>;
   getChat(chatId: string): Promise<Chat | undefined>;
-  /** Removes a chat; true when it existed. Its raw captures stay (a re-parse brings it back). */
+  /**
+   * Removes a chat, the raw captures holding its messages and its exclusions, in one transaction,
+   * so a re-parse cannot bring it back. True when the chat existed.
+   */
   deleteChat(chatId: string): Promise<boolean>;
+  /** Removes everything: captures, chats, characters, identities and settings. */
+  deleteEverything(): Promise<void>;
   counts(): Promise<StoreCounts>;
   /** Raw capture records in the order they were stored, for re-parsing with a newer adapter. */
   listCaptures(): Promise<CaptureRecord[]>;
@@ -131,11 +143,19 @@ function createStore(db: IDBPDatabase<PygboxDB>): PygboxStore {
     },
 
     async deleteChat(chatId) {
-      return runTransaction(db, ['chats'], 'readwrite', 'deleting a chat', async (tx) => {
-        const store = tx.objectStore('chats');
-        if ((await store.getKey(chatId)) === undefined) return false;
-        await store.delete(chatId);
-        return true;
+      const deleted = await runTransaction(
+        db,
+        ['chats', 'captures', 'settings'],
+        'readwrite',
+        'deleting a chat',
+        (tx) => deleteChatData(tx, chatId),
+      );
+      return deleted.chat;
+    },
+
+    async deleteEverything() {
+      await runTransaction(db, ALL_STORE_NAMES, 'readwrite', 'deleting all data', async (tx) => {
+        await Promise.all(ALL_STORE_NAMES.map((name) => tx.objectStore(name).clear()));
       });
     },
 

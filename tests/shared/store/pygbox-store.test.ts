@@ -313,12 +313,12 @@ describe('PygboxStore settings and identities', () => {
 });
 
 describe('PygboxStore lifecycle', () => {
-  it('deletes a chat', async () => {
+  it('deletes a chat with the captures of its turns; the chat list that only links it stays', async () => {
     const store = await freshStore();
     await store.addCaptures(FIRST_BATCH);
     expect(await store.deleteChat(CHAT_ID)).toBe(true);
     expect(await store.getChat(CHAT_ID)).toBeUndefined();
-    expect(await store.counts()).toMatchObject({ chats: 0, messages: 0, captures: 3 });
+    expect(await store.counts()).toMatchObject({ chats: 0, messages: 0, captures: 1 });
     expect(await store.deleteChat(CHAT_ID)).toBe(false);
   });
 

@@ -1,0 +1,89 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { unzipSync } from 'fflate';
+import { type BrowserContext, chromium, type Worker } from 'playwright-core';
+import { z } from 'zod';
+import {
+  chromiumArgsForFakeSite,
+  selfSignedCertificate,
+} from '../../support/fake-cai-site/self-signed-cert.ts';
+import { type FakeCaiSite, startFakeCaiSite } from '../../support/fake-cai-site/start-fake-cai-site.ts';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+
+const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface LaunchedExtension {
+  site: FakeCaiSite;
+  context: BrowserContext;
+  extensionId: string;
+  worker: Worker;
+  close(): Promise<void>;
+}
+
+/**
+ * The release zip, unzipped into a fresh folder, as a user installing "from the zip" does. It is
+ * the `dist/extension/` folder zipped, so this loads both.
+ */
+function unpackReleaseZip(into: string): string {
+  const { version } = z
+    .object({ version: z.string() })
+    .parse(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')));
+  const zipPath = join(ROOT, 'dist', `pygbox-extension-${version}.zip`);
+  if (!existsSync(zipPath))
+    throw new Error(`${zipPath} is missing: run \`npm run build\` before the end-to-end tests`);
+  for (const [path, bytes] of Object.entries(unzipSync(new Uint8Array(readFileSync(zipPath))))) {
+    const target = join(into, path);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, bytes);
+  }
+  return into;
+}
+
+/**
+ * Debian's Chromium with the extension from the release zip loaded unpacked, in a fresh profile,
+ * and the fake Character.AI served over HTTPS with a throwaway certificate: every character.ai host
+ * resolves to it, so the content scripts match and the dumper's requests reach it as on the site.
+ */
+export async function launchExtension(): Promise<LaunchedExtension> {
+  const scratch = mkdtempSync(join(tmpdir(), 'pygbox-extension-'));
+  const extensionDir = unpackReleaseZip(join(scratch, 'extension'));
+  const profile = join(scratch, 'profile');
+  const site = await startFakeCaiSite({ tls: selfSignedCertificate() });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    // Playwright turns extensions off by default.
+    ignoreDefaultArgs: ['--disable-extensions'],
+    args: [
+      ...CHROMIUM_ARGS,
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
+      ...chromiumArgsForFakeSite(site.port),
+    ],
+  });
+  const worker =
+    context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 20_000 }));
+  const extensionId = new URL(worker.url()).host;
+  return {
+    site,
+    context,
+    extensionId,
+    worker,
+    async close() {
+      await context.close();
+      await site.close();
+      rmSync(scratch, { recursive: true, force: true });
+    },
+  };
+}
