@@ -3,7 +3,6 @@ import { type DumpCursorStore, openDumpCursorStore } from '../shared/dump/dump-c
 import type { DumpScope } from '../shared/dump/dump-scope.ts';
 import { createSessionRequest } from '../shared/dump/session-request.ts';
 import type { PygboxError } from '../shared/errors/pygbox-error.ts';
-import { previewStoreExport, writeStoreExportZip } from '../shared/export/export-store.ts';
 import { installCaptureHook } from '../shared/hook/install-capture-hook.ts';
 import { openPygboxStore, type PygboxStore } from '../shared/store/pygbox-store.ts';
 import { createCaptureSink } from './capture-sink.ts';
@@ -15,6 +14,7 @@ import { pageIndexedDB } from './page-indexed-db.ts';
 import { describeError } from './panel/describe-error.ts';
 import { describeProgress } from './panel/describe-progress.ts';
 import { type DumpButtonKind, mountPanel, type PanelView } from './panel/mount-panel.ts';
+import { createReviewedExport } from './reviewed-export.ts';
 import { createSessionTokenHolder } from './session-token-holder.ts';
 
 /**
@@ -78,11 +78,14 @@ export function startPygbox(page: Window & typeof globalThis): void {
   const hostsFor = (here: PageChatContext): DumpHosts =>
     here.api === 'legacy' ? { ...DEFAULT_DUMP_HOSTS, legacy: here.origin } : DEFAULT_DUMP_HOSTS;
 
+  const reviewed = createReviewedExport(store);
   const preview = async () => {
-    const opened = await store();
-    const [exportPreview, settings] = await Promise.all([previewStoreExport(opened), opened.getSettings()]);
-    view?.showPreview(exportPreviewSummary(exportPreview, settings));
-    return exportPreview;
+    const [exportPreview, settings] = await Promise.all([
+      reviewed.review(),
+      store().then((opened) => opened.getSettings()),
+    ]);
+    // Superseded by a newer preview or a settings change: showing it would offer a stale export.
+    if (exportPreview !== undefined) view?.showPreview(exportPreviewSummary(exportPreview, settings));
   };
   const exportAction = (work: () => Promise<void>) => () => {
     view?.showError(undefined);
@@ -95,6 +98,9 @@ export function startPygbox(page: Window & typeof globalThis): void {
     exportAction(async () => {
       const opened = await store();
       const settings = await opened.getSettings();
+      // The shown preview lacks the new word: nothing may be written until one that has it is shown.
+      reviewed.forget();
+      view?.disableExport();
       await opened.setSettings({ ...settings, [field]: [...settings[field], value] });
       await preview();
     })();
@@ -123,10 +129,11 @@ export function startPygbox(page: Window & typeof globalThis): void {
       download: (formats) =>
         exportAction(async () => {
           view?.showExportStatus('Writing the zip…');
-          const zip = await writeStoreExportZip(await preview(), { formats });
+          // Exactly the preview on screen; chats captured since wait for the next preview.
+          const zip = await reviewed.write(formats);
           downloadBytes(page.document, zip.bytes, zip.fileName);
           view?.showExportStatus(
-            `Saved ${zip.fileName}: ${zip.chats} chats, ${zip.identitiesRedacted} identities replaced.`,
+            `Saved ${zip.fileName}: ${zip.chats} chats as previewed, ${zip.identitiesRedacted} identities replaced. Chats saved after the preview go in the next export.`,
           );
         })(),
     });

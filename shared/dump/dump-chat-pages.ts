@@ -1,3 +1,4 @@
+import type { CaptureRecord } from '../capture/capture-record.ts';
 import { dumpUrls } from './dump-api-urls.ts';
 import type { DumpContext } from './dump-context.ts';
 import { legacyMessagesPagingSchema, neoTurnsPagingSchema } from './dump-page-shapes.ts';
@@ -17,10 +18,10 @@ export async function dumpNeoChat(context: DumpContext, chatId: string): Promise
   let token = saved?.api === 'neo' ? saved.nextToken : undefined;
   const seen = new Set<string>();
   for (let page = 0; page < MAX_PAGES_PER_CHAT; page += 1) {
-    const record = await context.fetchPage(
+    const record = await fetchChatPage(
+      context,
       dumpUrls.neoTurns(context.hosts, chatId, token),
-      { method: 'GET' },
-      'dumping',
+      page === 0 && saved !== undefined ? cursorKey : undefined,
     );
     const turns = parsePaging(neoTurnsPagingSchema, record);
     context.progress.report({ items: context.progress.current.items + turns.turns.length });
@@ -42,7 +43,7 @@ export async function dumpLegacyChat(context: DumpContext, chatId: string): Prom
     const url = dumpUrls.legacyMessages(context.hosts, chatId, pageNum);
     const messages = parsePaging(
       legacyMessagesPagingSchema,
-      await context.fetchPage(url, { method: 'GET' }, 'dumping'),
+      await fetchChatPage(context, url, page === 0 && saved !== undefined ? cursorKey : undefined),
     );
     context.progress.report({ items: context.progress.current.items + messages.messages.length });
     if (messages.has_more !== true) break;
@@ -52,4 +53,25 @@ export async function dumpLegacyChat(context: DumpContext, chatId: string): Prom
     pageNum = next;
   }
   await context.cursors.deleteChatCursor(cursorKey);
+}
+
+/**
+ * One page of a chat. When it is the first page asked from a saved cursor and it fails, the cursor
+ * is forgotten: a position the site no longer accepts (an expired token) would otherwise fail the
+ * chat on every later run. The next run starts the chat from its first page instead; the pages
+ * before the cursor are stored already and the store dedupes them.
+ */
+async function fetchChatPage(
+  context: DumpContext,
+  url: string,
+  savedCursorKey: string | undefined,
+): Promise<CaptureRecord> {
+  try {
+    return await context.fetchPage(url, { method: 'GET' }, 'dumping');
+  } catch (error) {
+    if (savedCursorKey !== undefined && !context.isFatal(error)) {
+      await context.cursors.deleteChatCursor(savedCursorKey);
+    }
+    throw error;
+  }
 }

@@ -98,7 +98,7 @@ export async function openDumpCursorStore(
 
 function cursorStoreError(name: string, cause: unknown): PygboxError {
   return new PygboxError('store-failed', 'the dump progress database did not open', {
-    hint: 'Dumps still work but cannot resume; allow site data for character.ai and reload.',
+    hint: 'Allow site data for character.ai (and leave private browsing), then reload and start the dump again.',
     place: { file: `IndexedDB ${name}` },
     cause,
   });

@@ -19,6 +19,11 @@ export interface DumpRequestInit {
 export interface DumpResponse {
   status: number;
   bodyText: string;
+  /**
+   * The `Retry-After` header, when the transport can read it (cross-origin fetches see it only if
+   * the server exposes it). Optional: a transport that leaves it out gets plain backoff.
+   */
+  retryAfter?: string;
 }
 
 export type DumpRequest = (url: string, init: DumpRequestInit) => Promise<DumpResponse>;
@@ -27,6 +32,7 @@ export type DumpRequest = (url: string, init: DumpRequestInit) => Promise<DumpRe
 export const dumpResponseSchema = z.object({
   status: z.number().int().min(0).max(999),
   bodyText: z.string(),
+  retryAfter: z.string().max(200).optional(),
 });
 
 /** A POST with a JSON body, as the site sends to its character endpoints. */

@@ -6,6 +6,7 @@ import { captureBody } from '../hook/capture-body.ts';
 import { dumpCancelled, type Sleep } from './abortable-sleep.ts';
 import { type BackoffPolicy, backoffDelay } from './dump-backoff.ts';
 import { type DumpRequest, type DumpRequestInit, dumpResponseSchema } from './dump-request.ts';
+import { RETRY_AFTER_MAX_MS, retryAfterMs } from './retry-after.ts';
 
 export interface FetchPageContext {
   request: DumpRequest;
@@ -21,7 +22,8 @@ export interface FetchPageContext {
 /**
  * Asks for one page and returns it as a capture record once it is a real answer. Rate limits,
  * HTML error pages (Cloudflare checks, outages), `neo_error` bodies, 5xx and lost connections are
- * retried after a growing, jittered wait, up to `maxAttempts`; other failures (401, 404) are not,
+ * retried after a growing, jittered wait (never shorter than the answer's `Retry-After`), up to
+ * `maxAttempts`; other failures (401, 404) are not,
  * since asking again cannot help. Throws PygboxError; never throws the request's own error text.
  */
 export async function fetchWithBackoff(
@@ -34,6 +36,7 @@ export async function fetchWithBackoff(
   for (let attempt = 0; attempt < context.backoff.maxAttempts; attempt += 1) {
     if (context.signal?.aborted === true) throw dumpCancelled();
     let record: CaptureRecord | undefined;
+    let askedWaitMs: number | undefined;
     try {
       const response = dumpResponseSchema.parse(
         await context.request(url, context.signal === undefined ? init : { ...init, signal: context.signal }),
@@ -45,6 +48,7 @@ export async function fetchWithBackoff(
         body: captureBody(response.bodyText),
         capturedAt: context.now().toISOString(),
       };
+      askedWaitMs = retryAfterMs(response.retryAfter, context.now());
     } catch {
       // Narrowing above does not see the abort that happened while waiting for the answer.
       if (isAborted(context.signal)) throw dumpCancelled();
@@ -63,7 +67,11 @@ export async function fetchWithBackoff(
       lastProblem = error.message;
     }
     if (attempt + 1 >= context.backoff.maxAttempts) break;
-    const waitMs = backoffDelay(attempt, context.backoff, context.random);
+    // The server's own Retry-After wins over a shorter guess (bounded, so a tab never sleeps for hours).
+    const waitMs = Math.max(
+      backoffDelay(attempt, context.backoff, context.random),
+      Math.min(askedWaitMs ?? 0, RETRY_AFTER_MAX_MS),
+    );
     context.onRetry(waitMs, lastProblem);
     await context.sleep(waitMs, context.signal);
   }

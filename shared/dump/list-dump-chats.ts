@@ -84,6 +84,9 @@ async function neoCharacterChats(context: DumpContext, characterId: string): Pro
   return chats.map((chat) => ({ api: 'neo', chatId: chat.chatId }));
 }
 
+/** A chat list is followed at most this far: a guard against a server that never ends it. */
+const MAX_LIST_PAGES = 1_000;
+
 /** Every page of a neo chat list, following `meta.next_token` where the site gives one. */
 async function neoChatList(
   context: DumpContext,
@@ -92,7 +95,9 @@ async function neoChatList(
   const chats: { chatId: string; characterId: string | undefined }[] = [];
   const seen = new Set<string>();
   let token: string | undefined;
+  let pages = 0;
   do {
+    pages += 1;
     const page = parsePaging(
       neoChatListPagingSchema,
       await context.fetchPage(urlOf(token), { method: 'GET' }, 'listing'),
@@ -102,6 +107,12 @@ async function neoChatList(
     );
     if (token !== undefined) seen.add(token);
     token = page.meta !== undefined && !seen.has(page.meta) ? page.meta : undefined;
+    if (token !== undefined && pages >= MAX_LIST_PAGES) {
+      context.progress.report({
+        problem: `a chat list did not end after ${MAX_LIST_PAGES} pages; the chats found so far are dumped`,
+      });
+      break;
+    }
   } while (token !== undefined);
   return chats;
 }

@@ -1,3 +1,5 @@
+import { caiApiFamily } from '../cai/cai-hosts.ts';
+import { parseCaptureUrl } from '../cai/capture-endpoint.ts';
 import type { DumpRequest } from './dump-request.ts';
 
 export interface SessionRequestOptions {
@@ -15,7 +17,8 @@ export interface SessionRequestOptions {
 export function createSessionRequest(options: SessionRequestOptions): DumpRequest {
   return async (url, init) => {
     const headers: Record<string, string> = { ...init.headers };
-    const authorization = options.authorization();
+    // The session goes to Character.AI's own hosts only, whatever hosts a caller configured.
+    const authorization = isCaiUrl(url) ? options.authorization() : undefined;
     if (authorization !== undefined) headers.authorization = authorization;
     const pageFetch = options.fetch;
     const response = await pageFetch(url, {
@@ -24,6 +27,13 @@ export function createSessionRequest(options: SessionRequestOptions): DumpReques
       ...(init.body === undefined ? {} : { body: init.body }),
       ...(init.signal === undefined ? {} : { signal: init.signal }),
     });
-    return { status: response.status, bodyText: await response.text() };
+    const bodyText = await response.text();
+    const retryAfter = response.headers.get('retry-after');
+    return { status: response.status, bodyText, ...(retryAfter === null ? {} : { retryAfter }) };
   };
+}
+
+function isCaiUrl(url: string): boolean {
+  const parsed = parseCaptureUrl(url);
+  return parsed !== undefined && parsed.protocol === 'https:' && caiApiFamily(parsed.hostname) !== undefined;
 }

@@ -4,6 +4,7 @@ import { PygboxError } from '../errors/pygbox-error.ts';
 import { capturableUrl } from './capturable-url.ts';
 import { captureBody } from './capture-body.ts';
 import type { HookTarget } from './hook-target.ts';
+import { mirrorFunctionIdentity } from './mirror-function-identity.ts';
 import { sessionAuthorization } from './session-token.ts';
 
 export interface CaptureHookOptions {
@@ -98,6 +99,7 @@ function patchFetch(
     context.guard(() => watchFetch(args, pending, context));
     return pending;
   };
+  mirrorFunctionIdentity(wrapped, original);
   target.fetch = wrapped;
   return {
     original,
@@ -127,7 +129,10 @@ function watchFetch(args: Parameters<typeof fetch>, pending: Promise<Response>, 
           .text()
           .then(
             (text) => context.emit(url, method, response.status, captureBody(text)),
-            (error: unknown) => context.report(error),
+            (error: unknown) => {
+              // The page aborted its own request mid-body: its choice, not a hook failure to log.
+              if (!isAbortError(error)) context.report(error);
+            },
           );
       }),
     // A failed request is the page's to handle; the hook has nothing to record.
@@ -135,11 +140,25 @@ function watchFetch(args: Parameters<typeof fetch>, pending: Promise<Response>, 
   );
 }
 
+/** XMLHttpRequest.DONE, spelled out: the target may lack the static constant (test fakes). */
+const DONE = 4;
+
+interface XhrRequest {
+  method: string;
+  rawUrl: string;
+  /** Undefined when no adapter knows the endpoint: the XHR is then never read. */
+  url: string | undefined;
+  /** Set once send() has attached the reader. */
+  watched: boolean;
+}
+
 function patchXhr(target: HookTarget, context: HookContext): () => void {
   const proto = target.XMLHttpRequest?.prototype;
   if (proto === undefined) return () => undefined;
   const { open, send, setRequestHeader } = proto;
-  const requests = new WeakMap<XMLHttpRequest, { method: string; rawUrl: string; url: string | undefined }>();
+  // One entry per `open()`: a page that re-opens an XHR starts a new request, and the standard ends
+  // the old one without any event, so a listener of the old request must not read the new answer.
+  const requests = new WeakMap<XMLHttpRequest, XhrRequest>();
 
   const wrappedOpen = function (this: XMLHttpRequest, ...args: unknown[]): void {
     Reflect.apply(open, this, args);
@@ -150,6 +169,7 @@ function patchXhr(target: HookTarget, context: HookContext): () => void {
         method: String(method).toUpperCase(),
         rawUrl,
         url: capturableUrl(rawUrl, context.pageHref()),
+        watched: false,
       });
     });
   };
@@ -166,15 +186,28 @@ function patchXhr(target: HookTarget, context: HookContext): () => void {
     context.guard(() => {
       const request = requests.get(this);
       const url = request?.url;
-      if (request === undefined || url === undefined) return;
+      // A second send() of one open() throws in the page; listening twice would record it twice.
+      if (request === undefined || url === undefined || request.watched) return;
+      request.watched = true;
       const xhr = this;
-      xhr.addEventListener('loadend', () => context.guard(() => readXhr(xhr, url, request.method, context)), {
-        once: true,
-      });
+      // Read at DONE through a capture listener: at its own target that runs before the page's
+      // `onreadystatechange`, `onload` and other listeners, so a json answer is copied before the
+      // page's code can change that object in place (the standard, and Firefox, hand out one cached
+      // object; Chromium parses anew on each read).
+      const onStateChange = () =>
+        context.guard(() => {
+          if (xhr.readyState !== DONE) return;
+          xhr.removeEventListener('readystatechange', onStateChange, true);
+          if (requests.get(xhr) === request) readXhr(xhr, url, request.method, context);
+        });
+      xhr.addEventListener('readystatechange', onStateChange, true);
     });
     Reflect.apply(send, this, args);
   };
 
+  mirrorFunctionIdentity(wrappedOpen, open);
+  mirrorFunctionIdentity(wrappedSetRequestHeader, setRequestHeader);
+  mirrorFunctionIdentity(wrappedSend, send);
   proto.open = wrappedOpen as typeof proto.open;
   proto.setRequestHeader = wrappedSetRequestHeader;
   proto.send = wrappedSend;
@@ -215,4 +248,8 @@ function readXhr(xhr: XMLHttpRequest, url: string, method: string, context: Hook
     default:
       return;
   }
+}
+
+function isAbortError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'name' in error && error.name === 'AbortError';
 }

@@ -159,6 +159,14 @@ describe('the userscript in Chromium against the fake character.ai', () => {
     const withScript = await loadChatPage(page);
     expect(withScript.results).toEqual(without.results);
     expect(withScript.rendered).toEqual(without.rendered);
+    // A site's own "is fetch native?" checks answer as without Pygbox.
+    const faces = (target: Page) =>
+      target.evaluate(() => [String(window.fetch), window.fetch.name, String(XMLHttpRequest.prototype.send)]);
+    expect(await faces(page)).toEqual(await faces(plain));
+    expect((await faces(page))[0]).toContain('[native code]');
+    // The panel (it will show the user's identities) asks session-replay tools to leave it out.
+    expect(await page.locator('#pygbox-panel-host').getAttribute('class')).toContain('rr-block');
+    expect(await page.locator('#pygbox-panel-host').getAttribute('data-sentry-block')).toBe('');
     // Every kind of call the page made was answered as without Pygbox, the aborted one included.
     expect(without.results.map((result) => result.label)).toEqual([
       'chat',

@@ -27,6 +27,7 @@ export interface ExportSection {
   element: HTMLElement;
   showPreview(summary: ExportPreviewSummary): void;
   showStatus(text: string): void;
+  disableExport(): void;
 }
 
 export function createExportSection(document: Document, actions: ExportSectionActions): ExportSection {
@@ -95,6 +96,9 @@ export function createExportSection(document: Document, actions: ExportSectionAc
     },
     showStatus(text) {
       status.textContent = text;
+    },
+    disableExport() {
+      exportZip.disabled = true;
     },
   };
 }

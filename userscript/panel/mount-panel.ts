@@ -25,9 +25,25 @@ export interface PanelView {
   showError(text: string | undefined): void;
   showPreview(summary: ExportPreviewSummary): void;
   showExportStatus(text: string): void;
+  /** Until the next preview: the one shown no longer says what the zip would hold. */
+  disableExport(): void;
 }
 
 export const PANEL_HOST_ID = 'pygbox-panel-host';
+
+/**
+ * The panel shows the user's own identities (account name, email) and chat text, which the site's
+ * pages may not show. Session-replay tools a site embeds record the DOM, open shadow roots
+ * included, and send it to their servers; these are the markers the common ones (rrweb and Sentry
+ * Replay, FullStory, LogRocket, Hotjar, Clarity) honour to leave an element out of a recording.
+ */
+const REPLAY_BLOCK_CLASSES = 'rr-block sentry-block fs-exclude';
+const REPLAY_BLOCK_ATTRIBUTES: Record<string, string> = {
+  'data-sentry-block': '',
+  'data-private': '',
+  'data-hj-suppress': '',
+  'data-clarity-mask': 'true',
+};
 
 /**
  * The in-page panel, in its own shadow root so the site's styles and the panel's never mix.
@@ -35,7 +51,10 @@ export const PANEL_HOST_ID = 'pygbox-panel-host';
  * its data, so closing it would hide nothing, and an open root lets tests and tools reach it.
  */
 export function mountPanel(document: Document, actions: PanelActions): PanelView {
-  const host = h(document, 'div', { attributes: { id: PANEL_HOST_ID } });
+  const host = h(document, 'div', {
+    className: REPLAY_BLOCK_CLASSES,
+    attributes: { id: PANEL_HOST_ID, ...REPLAY_BLOCK_ATTRIBUTES },
+  });
   const root = host.attachShadow({ mode: 'open' });
   const style = h(document, 'style', { text: PANEL_CSS });
 
@@ -89,5 +108,6 @@ export function mountPanel(document: Document, actions: PanelActions): PanelView
     },
     showPreview: exportSection.showPreview,
     showExportStatus: exportSection.showStatus,
+    disableExport: exportSection.disableExport,
   };
 }

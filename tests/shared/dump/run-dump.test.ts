@@ -98,6 +98,33 @@ async function messageIds(store: PygboxStore, chatId: string): Promise<string[]>
   return (await store.getChat(chatId))?.messages.map((message) => message.id) ?? [];
 }
 
+describe('runDump against a misbehaving server', () => {
+  it('stops following a chat list whose next_token never ends', async () => {
+    const cursors = await openDumpCursorStore({ indexedDB: new IDBFactory() });
+    let listPages = 0;
+    const result = await runDump({
+      scope: { kind: 'character', api: 'neo', characterId: 'char-loop' },
+      request: async (url) => {
+        if (url.includes('/chats/')) {
+          listPages += 1;
+          // A fresh token every time: the repeat check alone would never stop this.
+          const chats = listPages === 1 ? [{ chat_id: 'chat-loop-1', character_id: 'char-loop' }] : [];
+          return { status: 200, bodyText: JSON.stringify({ chats, meta: { next_token: `t${listPages}` } }) };
+        }
+        if (url.includes('/turns/'))
+          return { status: 200, bodyText: '{"turns":[],"meta":{"next_token":null}}' };
+        return { status: 200, bodyText: '{"character":{}}' };
+      },
+      sink: async () => undefined,
+      cursors,
+      sleep: async () => undefined,
+    });
+    cursors.close();
+    expect(listPages).toBe(1_000);
+    expect(result).toMatchObject({ phase: 'finished', chatsTotal: 1, chatsDone: 1 });
+  });
+});
+
 describe('runDump, neo', () => {
   it('pages one chat to the end, keeps the last page, and the store builds every turn once', async () => {
     const r = await rig();
@@ -172,6 +199,17 @@ describe('runDump, neo', () => {
     expect(r.records.every((record) => record.status === 200 && typeof record.body === 'object')).toBe(true);
   });
 
+  it("waits as long as a 429's Retry-After asks when that is longer than its own backoff", async () => {
+    const r = await rig();
+    site.addFault({ match: /next_token=pg%2B50/, kind: 'rate-limit', retryAfterSeconds: 30 });
+    const result = await r.run({ kind: 'chat', api: 'neo', chatId: VEXA_LONG.chatId });
+    expect(result).toMatchObject({ phase: 'finished', chatsDone: 1, retries: 1 });
+    // Backoff alone would wait 75 ms; the server asked for 30 s.
+    expect(r.sleeps.filter((ms) => ms !== 400)).toEqual([30_000]);
+    expect(r.progress.some((step) => step.phase === 'waiting' && step.waitMs === 30_000)).toBe(true);
+    expect(await messageIds(r.store, VEXA_LONG.chatId)).toHaveLength(120);
+  });
+
   it('waits longer each time, gives up on a chat that keeps failing, finishes the others and retries only it next run', async () => {
     const r = await rig();
     site.addFault({ match: new RegExp(`/turns/${VEXA_SHORT.chatId}/`), kind: 'rate-limit', times: 4 });
@@ -185,6 +223,17 @@ describe('runDump, neo', () => {
     expect(second).toMatchObject({ phase: 'finished', resumed: true, chatsDone: 2, chatsFailed: 0 });
     expect(site.requests.every((entry) => !entry.target.includes(VEXA_LONG.chatId))).toBe(true);
     expect(await messageIds(r.store, VEXA_SHORT.chatId)).toHaveLength(60);
+  });
+
+  it('forgets a saved cursor the site no longer accepts, so the retry run dumps the chat from its start', async () => {
+    const r = await rig();
+    // Left by an interrupted run long ago; the site now answers a neo_error for that position.
+    await r.cursors.putChatCursor(`neo:${LUMEN.chatId}`, { api: 'neo', nextToken: 'expired-token' });
+    const scope: DumpScope = { kind: 'chat', api: 'neo', chatId: LUMEN.chatId };
+    expect(await r.run(scope)).toMatchObject({ chatsFailed: 1 });
+    expect(await r.cursors.getChatCursor(`neo:${LUMEN.chatId}`)).toBeUndefined();
+    expect(await r.run(scope)).toMatchObject({ resumed: true, chatsDone: 1, chatsFailed: 0 });
+    expect(await messageIds(r.store, LUMEN.chatId)).toHaveLength(LUMEN.turnCount);
   });
 
   it('lets a chat that fails again on the retry run go, so the next run lists afresh', async () => {

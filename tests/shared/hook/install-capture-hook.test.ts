@@ -108,6 +108,27 @@ describe('installCaptureHook on fetch', () => {
     expect(h.errors).toEqual([]);
   });
 
+  it('reports nothing when the page aborts its request while the body streams', async () => {
+    const controller = new AbortController();
+    const h = harness(async () => {
+      const body = new ReadableStream<Uint8Array>({
+        start(stream) {
+          stream.enqueue(new TextEncoder().encode('{"turns":['));
+          controller.signal.addEventListener('abort', () =>
+            stream.error(new DOMException('The operation was aborted.', 'AbortError')),
+          );
+        },
+      });
+      return new Response(body, { status: 200 });
+    });
+    const response = await h.target.fetch?.(TURNS_URL, { signal: controller.signal });
+    controller.abort();
+    await expect(response?.text()).rejects.toThrow('aborted');
+    await settle();
+    expect(h.records).toEqual([]);
+    expect(h.errors).toEqual([]);
+  });
+
   it('lets a synchronous throw of the page fetch reach the page unchanged', () => {
     const failure = new TypeError('Illegal invocation');
     const target: HookTarget = {
@@ -157,6 +178,26 @@ describe('installCaptureHook on fetch', () => {
     await h.target.fetch?.('https://example.com/api', { headers: { authorization: 'Token elsewhere-999' } });
     await h.target.fetch?.('https://neo.character.ai/chats/recent/', { headers: { Authorization: TOKEN } });
     expect(h.authorizations).toEqual([TOKEN]);
+  });
+
+  it('shows the page the name, arity and source text of the fetch it replaced', () => {
+    const target: HookTarget = { fetch: globalThis.fetch };
+    installCaptureHook(target, { onCapture: () => undefined, onError: () => undefined });
+    expect(target.fetch).not.toBe(globalThis.fetch);
+    expect(String(target.fetch)).toBe(String(globalThis.fetch));
+    expect(target.fetch?.name).toBe('fetch');
+    expect(target.fetch?.length).toBe(globalThis.fetch.length);
+  });
+
+  it('installs even when the page fetch hides its source (a revoked proxy)', () => {
+    const { proxy, revoke } = Proxy.revocable(() => undefined, {});
+    revoke();
+    const pageFetch = proxy as unknown as typeof fetch;
+    const target: HookTarget = { fetch: pageFetch };
+    expect(() =>
+      installCaptureHook(target, { onCapture: () => undefined, onError: () => undefined }),
+    ).not.toThrow();
+    expect(target.fetch === pageFetch).toBe(false);
   });
 
   it('puts the page fetch back on uninstall', () => {
@@ -229,6 +270,59 @@ describe('installCaptureHook on XMLHttpRequest', () => {
     expect(records.map((record) => [record.url, record.body])).toEqual([
       ['https://character.ai/chat/user/', { user: { user: { username: 'someone' } } }],
     ]);
+  });
+
+  it("records a json XHR as it arrived, before the page's onload could change the object", async () => {
+    const { target, records } = setup();
+    const xhr = new target.XMLHttpRequest();
+    xhr.open('GET', TURNS_URL);
+    xhr.responseType = 'json';
+    const loaded = new Promise<void>((resolve) => {
+      xhr.onload = () => {
+        // Sites normalise what they receive in place; the record must keep the answer itself.
+        Object.assign(xhr.response as object, { turns: 'rewritten by the page' });
+        resolve();
+      };
+    });
+    xhr.send();
+    await loaded;
+    await settle();
+    expect(records.map((record) => record.body)).toEqual([TURNS_BODY]);
+  });
+
+  it('records an XHR re-opened mid-request only under the URL it really fetched', async () => {
+    const { target, records } = setup();
+    const xhr = new target.XMLHttpRequest();
+    xhr.open('GET', TURNS_URL);
+    xhr.send();
+    // The page reuses the object before the first answer: the standard drops that request silently.
+    xhr.open('GET', '/static/other.json');
+    const loaded = new Promise((resolve) => xhr.addEventListener('loadend', resolve));
+    xhr.send();
+    await loaded;
+    await settle();
+    // Before the fix the first send's listener stayed and filed 'plain' under the turns URL.
+    expect(records).toEqual([]);
+  });
+
+  it('records a response once when the page calls send twice', async () => {
+    const { target, records } = setup();
+    const xhr = new target.XMLHttpRequest();
+    xhr.open('GET', TURNS_URL);
+    xhr.send();
+    expect(() => xhr.send()).toThrow('already called');
+    await settle();
+    expect(records.map((record) => record.url)).toEqual([TURNS_URL]);
+  });
+
+  it('keeps the name and source text of the XHR methods it wraps', () => {
+    const { target } = setup();
+    for (const key of ['open', 'send', 'setRequestHeader'] as const) {
+      const wrapped = target.XMLHttpRequest.prototype[key];
+      expect(wrapped).not.toBe(Xhr.prototype[key]);
+      expect(String(wrapped)).toBe(String(Xhr.prototype[key]));
+      expect(wrapped.name).toBe(key);
+    }
   });
 
   it('restores the prototype on uninstall', () => {

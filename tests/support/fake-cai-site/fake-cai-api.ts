@@ -18,6 +18,8 @@ export interface FakeAnswer {
   json?: unknown;
   text?: string;
   contentType?: string;
+  /** Extra response headers (e.g. `retry-after`). */
+  headers?: Record<string, string>;
 }
 
 export interface FakeApiOptions {

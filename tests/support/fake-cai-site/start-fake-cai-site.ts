@@ -22,6 +22,8 @@ export interface FakeFault {
   kind: 'rate-limit' | 'html' | 'neo-error';
   /** How many matching requests fail before the real answer comes back (1 by default). */
   times?: number;
+  /** A `Retry-After` header (seconds) on a 'rate-limit' answer, exposed to cross-origin pages. */
+  retryAfterSeconds?: number;
 }
 
 export interface FakeRequestLogEntry {
@@ -178,7 +180,7 @@ export function createFakeCaiHandler(options: Pick<FakeCaiSiteOptions, 'chatList
       if (pending !== undefined) {
         pending.left -= 1;
         log(api, `fault:${pending.fault.kind}`);
-        send(response, faultAnswer(pending.fault.kind));
+        send(response, faultAnswer(pending.fault));
         return;
       }
       log(api, 'ok');
@@ -206,10 +208,16 @@ function answerPage(url: URL): FakeAnswer {
   return { status: 404, text: 'not found', contentType: 'text/plain' };
 }
 
-function faultAnswer(kind: FakeFault['kind']): FakeAnswer {
-  switch (kind) {
+function faultAnswer(fault: FakeFault): FakeAnswer {
+  switch (fault.kind) {
     case 'rate-limit':
-      return { status: 429, json: { detail: 'Request was throttled.' } };
+      return {
+        status: 429,
+        json: { detail: 'Request was throttled.' },
+        ...(fault.retryAfterSeconds === undefined
+          ? {}
+          : { headers: { 'retry-after': String(fault.retryAfterSeconds) } }),
+      };
     case 'html':
       return {
         status: 403,
@@ -228,13 +236,16 @@ function setCors(request: IncomingMessage, response: ServerResponse): void {
   response.setHeader('access-control-allow-credentials', 'true');
   response.setHeader('access-control-allow-headers', 'authorization, content-type');
   response.setHeader('access-control-allow-methods', 'GET, POST, PATCH, OPTIONS');
+  response.setHeader('access-control-expose-headers', 'retry-after');
   response.setHeader('vary', 'Origin');
 }
 
 function send(response: ServerResponse, answer: FakeAnswer): void {
   const text = answer.json === undefined ? (answer.text ?? '') : JSON.stringify(answer.json);
   const type = answer.contentType ?? (answer.json === undefined ? 'text/plain' : 'application/json');
-  response.writeHead(answer.status, { 'content-type': type, 'cache-control': 'no-store' }).end(text);
+  response
+    .writeHead(answer.status, { ...answer.headers, 'content-type': type, 'cache-control': 'no-store' })
+    .end(text);
 }
 
 function parseJson(text: string): unknown {
