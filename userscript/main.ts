@@ -1,3 +1,4 @@
+import '../shared/zod-without-eval.ts';
 import { startPygbox } from './start-pygbox.ts';
 
 // With `@grant none` the script runs in the page's own world at document-start, so `window` is the

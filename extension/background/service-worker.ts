@@ -1,4 +1,4 @@
-import '../no-eval.ts';
+import '../../shared/zod-without-eval.ts';
 import browser from 'webextension-polyfill';
 import { answerRequest } from '../messages/answer-request.ts';
 import { parseMessage } from '../messages/parse-message.ts';

@@ -1,4 +1,4 @@
-import '../no-eval.ts';
+import '../../shared/zod-without-eval.ts';
 import { PygboxError } from '../../shared/errors/pygbox-error.ts';
 import { installCaptureHook } from '../../shared/hook/install-capture-hook.ts';
 import { toWireError } from '../messages/message-error.ts';

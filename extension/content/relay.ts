@@ -1,4 +1,4 @@
-import '../no-eval.ts';
+import '../../shared/zod-without-eval.ts';
 import browser from 'webextension-polyfill';
 import { caiApiFamily } from '../../shared/cai/cai-hosts.ts';
 import { type CaptureRecord, captureRecordSchema } from '../../shared/capture/capture-record.ts';

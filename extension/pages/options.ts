@@ -1,4 +1,4 @@
-import '../no-eval.ts';
+import '../../shared/zod-without-eval.ts';
 import { PygboxError } from '../../shared/errors/pygbox-error.ts';
 import { openPygboxStore } from '../../shared/store/pygbox-store.ts';
 import { checkUploadEndpoint } from '../../shared/upload/upload-endpoint.ts';

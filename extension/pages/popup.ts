@@ -1,4 +1,4 @@
-import '../no-eval.ts';
+import '../../shared/zod-without-eval.ts';
 import type { PygboxStore } from '../../shared/store/pygbox-store.ts';
 import { openPygboxStore } from '../../shared/store/pygbox-store.ts';
 import { toWireError } from '../messages/message-error.ts';

@@ -1,4 +1,4 @@
-import '../no-eval.ts';
+import '../../shared/zod-without-eval.ts';
 import browser from 'webextension-polyfill';
 import type { Chat } from '../../shared/chat/chat.ts';
 import { DUMP_CURSOR_DB } from '../../shared/dump/dump-cursor-store.ts';

@@ -84,6 +84,16 @@ describe('PygboxStore ingest', () => {
     expect(await store.listCaptures()).toEqual(FIRST_BATCH);
   });
 
+  it('stores an answer fetched again later once: only a changed body is a new capture', async () => {
+    const store = await freshStore();
+    await store.addCaptures(FIRST_BATCH);
+    const refetched = FIRST_BATCH.map((record) => ({ ...record, capturedAt: '2025-01-01T00:00:00Z' }));
+    expect((await store.addCaptures(refetched)).captures).toBe(0);
+    const changed = turnsPage([...OLD_TURNS, ...NEW_TURNS, LATER_TURN], '2025-01-01T00:00:00Z');
+    expect((await store.addCaptures([changed])).captures).toBe(1);
+    expect((await store.counts()).captures).toBe(FIRST_BATCH.length + 1);
+  });
+
   it('stores a record repeated inside one batch once', async () => {
     const store = await freshStore();
     const record = chatList('2024-03-05T10:05:00Z');
