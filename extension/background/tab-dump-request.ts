@@ -28,8 +28,8 @@ export function createTabDumpRequest(): DumpRequest {
       ...(init.body === undefined ? {} : { body: init.body }),
     };
     const reply = await untilAborted(sendToTab(tabId, request), init.signal);
-    const { status, bodyText } = parseMessage(tabFetchReplySchema, reply, 'tab-fetch reply');
-    return { status, bodyText };
+    const { status, bodyText, retryAfter } = parseMessage(tabFetchReplySchema, reply, 'tab-fetch reply');
+    return { status, bodyText, ...(retryAfter === undefined ? {} : { retryAfter }) };
   };
 }
 

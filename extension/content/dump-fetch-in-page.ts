@@ -39,9 +39,12 @@ export async function dumpFetchInPage(
     credentials: 'include',
     ...(request.body === undefined ? {} : { body: request.body }),
   });
+  const retryAfter = response.headers.get('retry-after');
   return {
     status: response.status,
     bodyText: await response.text(),
     contentType: response.headers.get('content-type') ?? '',
+    // The site's own wait on a 429: the dumper waits at least this long.
+    ...(retryAfter === null ? {} : { retryAfter }),
   };
 }

@@ -22,6 +22,8 @@ export const tabFetchReplySchema = z.object({
   bodyText: z.string(),
   /** The response's content type, so an HTML error page is told apart from JSON. */
   contentType: z.string(),
+  /** The raw `Retry-After` header of a 429 or 503, when the site sent one. */
+  retryAfter: z.string().max(200).optional(),
 });
 export type TabFetchReply = z.infer<typeof tabFetchReplySchema>;
 

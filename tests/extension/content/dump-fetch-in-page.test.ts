@@ -34,6 +34,10 @@ async function siteThatRecords() {
         type: request.headers['content-type'],
         body,
       });
+      if (request.url?.includes('busy') === true) {
+        response.writeHead(429, { 'content-type': 'text/plain', 'retry-after': '30' }).end('slow down');
+        return;
+      }
       response.writeHead(200, { 'content-type': 'application/json' }).end('{"turns":[]}');
     });
   });
@@ -69,6 +73,16 @@ describe('dumpFetchInPage', () => {
         body: '{"external_id":"c1"}',
       },
     ]);
+  });
+
+  it("hands back the site's Retry-After so the dumper waits at least that long", async () => {
+    const site = await siteThatRecords();
+    const reply = await dumpFetchInPage(
+      { url: 'https://neo.character.ai/chats/recent/?busy=1', method: 'GET' },
+      'Token abc123',
+      site.routed,
+    );
+    expect(reply).toMatchObject({ status: 429, retryAfter: '30' });
   });
 
   it('asks without a token when the page has not signed in, so the site says why', async () => {
