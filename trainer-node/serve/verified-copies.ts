@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import { type VerifyOptions, verifyUpload } from './verify-upload.ts';
+
+/** One chat of a verified upload, as the catalogue stores it: its JSON and what identifies it. */
+export interface VerifiedCopy {
+  key: string;
+  /** sha256 of the JSON. */
+  sha256: string;
+  messages: number;
+  /** Where the JSON lies in `VerifiedCopies.jsons`. */
+  offset: number;
+  length: number;
+}
+
+/**
+ * A verified upload reduced to what storing it needs, in a form that crosses threads: every
+ * chat's JSON in one buffer (transferred, not copied) and plain fields.
+ */
+export interface VerifiedCopies {
+  zipSha256: string;
+  anonymizerVersion: string;
+  toolVersion: string;
+  jsons: Uint8Array;
+  copies: VerifiedCopy[];
+}
+
+/** Verifies an upload (verify-upload.ts) and encodes its chats for storing. CPU only: no I/O. */
+export async function verifiedCopies(bytes: Uint8Array, options: VerifyOptions): Promise<VerifiedCopies> {
+  const { manifest, audited } = await verifyUpload(bytes, options);
+  const encoder = new TextEncoder();
+  const encoded = audited.chats.map((chat) => encoder.encode(JSON.stringify(chat)));
+  const jsons = new Uint8Array(encoded.reduce((sum, json) => sum + json.byteLength, 0));
+  const copies: VerifiedCopy[] = [];
+  let offset = 0;
+  audited.chats.forEach((chat, index) => {
+    const json = encoded[index] ?? new Uint8Array();
+    jsons.set(json, offset);
+    copies.push({
+      key: chat.key,
+      sha256: createHash('sha256').update(json).digest('hex'),
+      messages: chat.messages.length,
+      offset,
+      length: json.byteLength,
+    });
+    offset += json.byteLength;
+  });
+  return {
+    zipSha256: createHash('sha256').update(bytes).digest('hex'),
+    anonymizerVersion: manifest.anonymizerVersion,
+    toolVersion: manifest.tool.version,
+    jsons,
+    copies,
+  };
+}
