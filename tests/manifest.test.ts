@@ -1,8 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { CHARACTER_AI_TABS } from '../extension/background/character-ai-tabs.ts';
+import { caiApiFamily } from '../shared/cai/cai-hosts.ts';
 
-const HOSTS = ['https://character.ai/*', 'https://*.character.ai/*'];
+const HOSTS = CHARACTER_AI_TABS;
 
 const contentScriptSchema = z
   .object({
@@ -43,7 +45,10 @@ const BUILT_FILES = [
 ];
 
 describe('manifest.json', () => {
-  const manifest = manifestSchema.parse(JSON.parse(readFileSync('manifest.json', 'utf8')));
+  const manifest = z
+    .object({ minimum_chrome_version: z.string() })
+    .and(manifestSchema)
+    .parse(JSON.parse(readFileSync('manifest.json', 'utf8')));
   const pkg = z.object({ version: z.string() }).parse(JSON.parse(readFileSync('package.json', 'utf8')));
 
   it('is Manifest V3 with the package version', () => {
@@ -53,6 +58,19 @@ describe('manifest.json', () => {
   it('asks only for the character.ai hosts and the fewest permissions', () => {
     expect(manifest.host_permissions).toEqual(HOSTS);
     expect([...manifest.permissions].sort()).toEqual(['downloads', 'storage', 'unlimitedStorage']);
+  });
+
+  it("names each of the web app's hosts, no wildcard that would take in third-party subdomains", () => {
+    const patterns = [
+      ...manifest.host_permissions,
+      ...manifest.content_scripts.flatMap((script) => script.matches),
+    ];
+    for (const pattern of patterns) {
+      const host = /^https:\/\/([^/]+)\/\*$/.exec(pattern)?.[1] ?? pattern;
+      expect(host, pattern).not.toContain('*');
+      // The hosts the site's pages (and its legacy API) are served from; not the neo API host.
+      expect(caiApiFamily(host), pattern).toBe('legacy');
+    }
   });
 
   it('hooks the page world at document_start and relays from the isolated world, on character.ai only', () => {
@@ -65,13 +83,15 @@ describe('manifest.json', () => {
   it('loads no remote code and allows no eval: scripts from the extension only, no WebAssembly yet', () => {
     const policy = manifest.content_security_policy.extension_pages;
     expect(policy).toBe("script-src 'self'; object-src 'self'");
-    expect(JSON.stringify(manifest)).not.toMatch(/https?:\/\/(?!(\*\.)?character\.ai\/\*)/);
+    expect(JSON.stringify(manifest)).not.toMatch(/https?:\/\/(?!([a-z]+\.)?character\.ai\/\*)/);
   });
 
   it('names the entry points the build writes', () => {
     expect(manifest.background.service_worker).toBe('service-worker.js');
     // Firefox runs the same file as an event page; Chromium uses the service worker and ignores this.
     expect(manifest.background.scripts).toEqual([manifest.background.service_worker]);
+    // Chromium before 121 refuses a manifest V3 that also has `background.scripts`.
+    expect(Number(manifest.minimum_chrome_version)).toBeGreaterThanOrEqual(121);
     expect(manifest.action.default_popup).toBe('popup.html');
     expect(manifest.options_ui.page).toBe('options.html');
     const named = [

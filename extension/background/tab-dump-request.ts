@@ -5,9 +5,7 @@ import { fromWireError } from '../messages/message-error.ts';
 import { parseMessage } from '../messages/parse-message.ts';
 import { type TabRequest, tabFetchReplySchema, tabPingReplySchema } from '../messages/tab-protocol.ts';
 import { replyEnvelopeSchema } from '../messages/worker-protocol.ts';
-
-/** The tabs the extension may talk to: exactly the hosts of `host_permissions`. */
-export const CHARACTER_AI_TABS = ['https://character.ai/*', 'https://*.character.ai/*'];
+import { CHARACTER_AI_TABS } from './character-ai-tabs.ts';
 
 /**
  * The dumper's transport in the extension: each request is performed by a character.ai tab, in

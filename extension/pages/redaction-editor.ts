@@ -19,12 +19,12 @@ export function redactionEditor(store: PygboxStore, onSaved: () => void): HTMLEl
   };
   save.addEventListener('click', async () => {
     try {
-      const current = await store.getSettings();
-      const saved = await store.setSettings({
+      // In one transaction with the read, so an exclusion ticked meanwhile in another page stays.
+      const saved = await store.updateSettings((current) => ({
         ...current,
         userIdentities: lines(names.value),
         redactions: lines(words.value),
-      });
+      }));
       names.value = saved.userIdentities.join('\n');
       words.value = saved.redactions.join('\n');
       status.textContent = `Saved: ${saved.userIdentities.length} names, ${saved.redactions.length} words.`;

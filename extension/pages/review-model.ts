@@ -1,5 +1,6 @@
 import type { AnonChat, AnonMessage } from '../../shared/chat/anon-chat.ts';
 import type { Chat } from '../../shared/chat/chat.ts';
+import type { PygboxStore } from '../../shared/store/pygbox-store.ts';
 import type { StoreSettings } from '../../shared/store/store-settings.ts';
 
 /** One stored chat as the review page shows it: anonymized text, with the ids its buttons act on. */
@@ -61,4 +62,17 @@ export function toggleExclusion(
 
 function messageKey(chatId: string, messageId: string): string {
   return `${chatId}\u0000${messageId}`;
+}
+
+/**
+ * Leaves a chat or message out of exports, or lets it back in. Read and write happen in one store
+ * transaction: with a separate read and write, two ticks in quick succession both read the old
+ * settings and the second write undoes the first, so a message the user left out would be exported.
+ */
+export async function setExclusion(
+  store: Pick<PygboxStore, 'updateSettings'>,
+  target: { chatId: string; messageId?: string },
+  excluded: boolean,
+): Promise<void> {
+  await store.updateSettings((settings) => toggleExclusion(settings, target, excluded));
 }

@@ -7,13 +7,12 @@ import { anonymizeForExport } from '../../shared/export/anonymize-for-export.ts'
 import { previewStoreExport, type StoreExportPreview } from '../../shared/export/export-store.ts';
 import { openPygboxStore, type PygboxStore } from '../../shared/store/pygbox-store.ts';
 import type { StoreSettings } from '../../shared/store/store-settings.ts';
-import { DUMP_STATUS_KEY } from '../messages/dump-status.ts';
 import { readExtensionOptions } from '../settings/extension-options.ts';
 import { byId, h, replaceChildren } from './dom.ts';
 import { buildExportZip, downloadZip } from './export-zip.ts';
 import { plural } from './plural.ts';
 import { redactionEditor } from './redaction-editor.ts';
-import { type ReviewChat, reviewChats, toggleExclusion } from './review-model.ts';
+import { type ReviewChat, reviewChats, setExclusion } from './review-model.ts';
 import { uploadPanel } from './upload-panel.ts';
 import { askWorker } from './worker-client.ts';
 
@@ -150,9 +149,24 @@ function deleteButton(store: PygboxStore, chatId: string): HTMLButtonElement {
   const button = h('button', { type: 'button', class: 'danger', 'data-chat-delete': chatId }, 'Delete');
   button.addEventListener('click', async () => {
     if (!window.confirm('Delete this chat and the captures it came from? This cannot be undone.')) return;
-    await act(store, () => store.deleteChat(chatId));
+    await act(store, async () => {
+      await refuseWhileDumping();
+      await store.deleteChat(chatId);
+    });
   });
   return button;
+}
+
+/**
+ * A running dump would fetch a chat deleted under it again (whole, if it had not reached it yet;
+ * its later pages, if it was in the middle of it), and the user would believe it gone.
+ */
+async function refuseWhileDumping(): Promise<void> {
+  const { dump } = await askWorker({ type: 'status' });
+  if (dump.state !== 'running') return;
+  throw new PygboxError('usage', 'a dump is running and would fetch this chat again', {
+    hint: 'Press "Cancel dump" in the Pygbox popup, then delete the chat.',
+  });
 }
 
 function messageRow(
@@ -180,9 +194,7 @@ async function setExcluded(
   target: { chatId: string; messageId?: string },
   excluded: boolean,
 ) {
-  await act(store, async () => {
-    await store.setSettings(toggleExclusion(await store.getSettings(), target, excluded));
-  });
+  await act(store, () => setExclusion(store, target, excluded));
 }
 
 /** Runs a change, then shows the store as it now is; a failure is shown and changes nothing. */
@@ -226,7 +238,9 @@ async function main(): Promise<void> {
       await askWorker({ type: 'dump-cancel' });
       await store.deleteEverything();
       await deleteDatabase(DUMP_CURSOR_DB);
-      await browser.storage.local.remove(DUMP_STATUS_KEY);
+      // All of `storage.local`: the dump status, and the options (upload address, formats), which
+      // are settings too and say which collection server the user sends to.
+      await browser.storage.local.clear();
     });
   });
 

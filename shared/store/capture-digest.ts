@@ -10,11 +10,6 @@ import type { CaptureRecord } from '../capture/capture-record.ts';
  * that changed (an edit, a new turn) differs in its body and is kept.
  */
 export function captureDigest(record: CaptureRecord): string {
-  const canonical = JSON.stringify([
-    record.url,
-    record.method,
-    record.status,
-    record.body ?? null,
-  ]);
+  const canonical = JSON.stringify([record.url, record.method, record.status, record.body ?? null]);
   return bytesToHex(sha256(new TextEncoder().encode(canonical)));
 }

@@ -1,7 +1,6 @@
 import { routeCapture } from '../cai/route-capture.ts';
 import type { CaptureRecord } from '../capture/capture-record.ts';
-import { captureRowSchema, SETTINGS_KEY } from './store-schema.ts';
-import { storeSettingsSchema } from './store-settings.ts';
+import { captureRowSchema } from './store-schema.ts';
 import type { StoreTransaction } from './store-transaction.ts';
 
 /** What deleting one chat removed. */
@@ -13,9 +12,13 @@ export interface DeletedChat {
 }
 
 /**
- * Deletes a chat for good: its row, every raw capture that holds its messages (turns pages, legacy
- * history pages, a chat list's preview turns), and its exclusions in the settings. Without the
- * captures, re-parsing them with a newer adapter would bring the deleted chat back.
+ * Deletes a chat for good: its row and every raw capture that holds its messages (turns pages,
+ * legacy history pages, a chat list's preview turns). Without the captures, re-parsing them with a
+ * newer adapter would bring the deleted chat back.
+ *
+ * Its exclusions stay in the settings: the chat is still in the user's character.ai account, so
+ * browsing it or a later dump captures it again, and a chat (or message) the user left out must then
+ * still be left out, not exported because its local copy was once deleted.
  *
  * Captures are found by reading each one with the adapters, the same way ingest does, so no
  * second index has to be kept in step with them. A capture that holds several chats (a legacy
@@ -42,7 +45,6 @@ export async function deleteChatData(
     cursor = await cursor.continue();
   }
 
-  await dropExclusions(tx, chatId);
   return { chat: existed, captures };
 }
 
@@ -54,20 +56,4 @@ function recordHoldsChat(record: CaptureRecord, chatId: string): boolean {
     (neoPages ?? []).some((page) => page.chatId === chatId) ||
     (legacyPages ?? []).some((page) => page.chatId === chatId)
   );
-}
-
-/** Exclusions of a deleted chat point at nothing; a damaged settings row is left for its own error. */
-async function dropExclusions(tx: StoreTransaction<'readwrite'>, chatId: string): Promise<void> {
-  const store = tx.objectStore('settings');
-  const parsed = storeSettingsSchema.safeParse(await store.get(SETTINGS_KEY));
-  if (!parsed.success) return;
-  const settings = parsed.data;
-  const excludedChats = settings.excludedChats.filter((id) => id !== chatId);
-  const excludedMessages = settings.excludedMessages.filter((entry) => entry.chatId !== chatId);
-  if (
-    excludedChats.length === settings.excludedChats.length &&
-    excludedMessages.length === settings.excludedMessages.length
-  )
-    return;
-  await store.put({ ...settings, excludedChats, excludedMessages }, SETTINGS_KEY);
 }

@@ -54,8 +54,8 @@ export interface PygboxStore {
   listChats(): Promise<Chat[]>;
   getChat(chatId: string): Promise<Chat | undefined>;
   /**
-   * Removes a chat, the raw captures holding its messages and its exclusions, in one transaction,
-   * so a re-parse cannot bring it back. True when the chat existed.
+   * Removes a chat and the raw captures holding its messages, in one transaction, so a re-parse
+   * cannot bring it back. Its exclusions stay, for when it is captured again. True when it existed.
    */
   deleteChat(chatId: string): Promise<boolean>;
   /** Removes everything: captures, chats, characters, identities and settings. */
@@ -68,6 +68,12 @@ export interface PygboxStore {
   getSettings(): Promise<StoreSettings>;
   /** Validates and stores the settings; returns them as stored (trimmed, deduplicated). */
   setSettings(settings: StoreSettingsInput): Promise<StoreSettings>;
+  /**
+   * Reads the settings, applies `change` and stores the result, in one transaction: changes made at
+   * the same time (two ticks in quick succession, two open pages) each see the other's result
+   * instead of overwriting it. `change` must be synchronous.
+   */
+  updateSettings(change: (current: StoreSettings) => StoreSettingsInput): Promise<StoreSettings>;
   close(): void;
 }
 
@@ -143,12 +149,8 @@ function createStore(db: IDBPDatabase<PygboxDB>): PygboxStore {
     },
 
     async deleteChat(chatId) {
-      const deleted = await runTransaction(
-        db,
-        ['chats', 'captures', 'settings'],
-        'readwrite',
-        'deleting a chat',
-        (tx) => deleteChatData(tx, chatId),
+      const deleted = await runTransaction(db, ['chats', 'captures'], 'readwrite', 'deleting a chat', (tx) =>
+        deleteChatData(tx, chatId),
       );
       return deleted.chat;
     },
@@ -209,29 +211,47 @@ function createStore(db: IDBPDatabase<PygboxDB>): PygboxStore {
     },
 
     async setSettings(settings) {
-      const parsed = storeSettingsSchema.safeParse(settings);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const field = issue === undefined ? '' : formatIssuePath(issue.path);
-        throw new PygboxError(
-          'usage',
-          `settings are invalid at ${field || 'the top level'}: ${issue?.code ?? 'invalid'}`,
-          {
-            hint: 'Identities and redactions are lists of non-empty words or names, up to 500 characters each.',
-            place: { field },
-          },
-        );
-      }
+      const parsed = parseSettingsInput(settings);
       await runTransaction(db, ['settings'], 'readwrite', 'saving settings', async (tx) => {
-        await tx.objectStore('settings').put(parsed.data, SETTINGS_KEY);
+        await tx.objectStore('settings').put(parsed, SETTINGS_KEY);
       });
-      return parsed.data;
+      return parsed;
+    },
+
+    async updateSettings(change) {
+      return runTransaction(db, ['settings'], 'readwrite', 'saving settings', async (tx) => {
+        const settings = tx.objectStore('settings');
+        const row = await settings.get(SETTINGS_KEY);
+        const current =
+          row === undefined
+            ? structuredClone(DEFAULT_STORE_SETTINGS)
+            : parseStoredRow(storeSettingsSchema, row, 'settings', SETTINGS_KEY);
+        const changed = parseSettingsInput(change(current));
+        await settings.put(changed, SETTINGS_KEY);
+        return changed;
+      });
     },
 
     close() {
       db.close();
     },
   };
+}
+
+/** Settings as given by a caller: invalid ones are refused with the field, never stored. */
+function parseSettingsInput(settings: StoreSettingsInput): StoreSettings {
+  const parsed = storeSettingsSchema.safeParse(settings);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue === undefined ? '' : formatIssuePath(issue.path);
+  throw new PygboxError(
+    'usage',
+    `settings are invalid at ${field || 'the top level'}: ${issue?.code ?? 'invalid'}`,
+    {
+      hint: 'Identities and redactions are lists of non-empty words or names, up to 500 characters each.',
+      place: { field },
+    },
+  );
 }
 
 /** Records come from the page hook over a message channel: checked again, named by index. */

@@ -210,8 +210,11 @@ describe('the extension in Chromium', () => {
     await review.goto(extensionUrl('review.html'));
     await expect.poll(() => review.locator('[data-chat]').count(), { timeout: 15_000 }).toBe(3);
     await review.click('[data-chat="chat-vexa-aaaa-1111"] summary');
+    // The messages are filled in on the details' toggle event, which comes a task after the click.
+    await expect
+      .poll(async () => (await review.textContent('#chats')) ?? '', UI_TIMEOUT)
+      .toContain('{{user}}');
     const reviewText = (await review.textContent('#chats')) ?? '';
-    expect(reviewText).toContain('{{user}}');
     expect(leakedIdentities([reviewText])).toEqual([]);
 
     await review.check('[data-chat-exclude="chat-vexa-bbbb-2222"]');
@@ -222,6 +225,17 @@ describe('the extension in Chromium', () => {
         return Number(reply?.value?.counts?.captures);
       });
     const capturesBefore = await captures();
+    // A running dump would fetch the chat again: deleting is refused until the dump is cancelled.
+    launched.site.holdApiAfter(0);
+    await review.evaluate(() =>
+      chrome.runtime.sendMessage({ type: 'dump-start', scope: { kind: 'everything' } }),
+    );
+    await expect.poll(() => launched.site.heldCount(), UI_TIMEOUT).toBeGreaterThan(0);
+    await review.click('[data-chat-delete="chat-lumen-cccc-3333"]');
+    await expect.poll(() => review.textContent('#notices'), UI_TIMEOUT).toMatch(/^a dump is running/);
+    expect(await review.locator('[data-chat]').count()).toBe(3);
+    await review.evaluate(() => chrome.runtime.sendMessage({ type: 'dump-cancel' }));
+    launched.site.releaseHeld();
     await review.click('[data-chat-delete="chat-lumen-cccc-3333"]');
     await expect.poll(() => review.locator('[data-chat]').count(), UI_TIMEOUT).toBe(2);
     // Its turn page and the chat list holding its preview turns went with it.
@@ -279,5 +293,49 @@ describe('the extension in Chromium', () => {
       await server.stop();
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+
+  it('"Delete everything" leaves nothing behind: store, dump cursors, dump status and options', async () => {
+    const review = await launched.context.newPage();
+    review.on('dialog', (dialog) => void dialog.accept());
+    await review.goto(extensionUrl('review.html'));
+    await expect.poll(() => review.locator('[data-chat]').count(), { timeout: 15_000 }).toBe(2);
+    // What the earlier steps left: an upload address, a dump status, the dumper's cursor database.
+    const local = () => review.evaluate(() => chrome.storage.local.get(null));
+    expect(Object.keys(await local()).sort()).toEqual(['dumpStatus', 'options']);
+    const databases = () =>
+      review.evaluate(async () => (await indexedDB.databases()).map((database) => database.name ?? ''));
+    expect(await databases()).toContain('pygbox-dump');
+
+    await review.click('#delete-everything');
+    await expect.poll(() => review.locator('[data-chat]').count(), UI_TIMEOUT).toBe(0);
+    expect(await local()).toEqual({});
+    expect(await databases()).not.toContain('pygbox-dump');
+    // Every object store of the store is empty, settings and identities included.
+    const rows = await review.evaluate(
+      () =>
+        new Promise<Record<string, number>>((resolve, reject) => {
+          const opening = indexedDB.open('pygbox');
+          opening.onerror = () => reject(opening.error);
+          opening.onsuccess = () => {
+            const db = opening.result;
+            const names = [...db.objectStoreNames];
+            const tx = db.transaction(names, 'readonly');
+            const counts: Record<string, number> = {};
+            for (const name of names) {
+              const request = tx.objectStore(name).count();
+              request.onsuccess = () => {
+                counts[name] = request.result;
+              };
+            }
+            tx.oncomplete = () => {
+              db.close();
+              resolve(counts);
+            };
+            tx.onerror = () => reject(tx.error);
+          };
+        }),
+    );
+    expect(rows).toEqual({ captures: 0, characters: 0, chats: 0, identities: 0, settings: 0 });
   });
 });

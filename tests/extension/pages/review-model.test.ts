@@ -1,7 +1,10 @@
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
-import { reviewChats, toggleExclusion } from '../../../extension/pages/review-model.ts';
+import { reviewChats, setExclusion, toggleExclusion } from '../../../extension/pages/review-model.ts';
 import type { Chat } from '../../../shared/chat/chat.ts';
 import { anonymizeForExport } from '../../../shared/export/anonymize-for-export.ts';
+import { openPygboxStore } from '../../../shared/store/pygbox-store.ts';
 import { DEFAULT_STORE_SETTINGS } from '../../../shared/store/store-settings.ts';
 
 function chat(chatId: string, texts: string[]): Chat {
@@ -65,5 +68,30 @@ describe('review model', () => {
       false,
     );
     expect(back).toEqual(base);
+  });
+
+  it('keeps every exclusion when the user ticks several boxes at once: none is lost to another', async () => {
+    const store = await openPygboxStore({ indexedDB: new IDBFactory() });
+    try {
+      await store.setSettings({ ...DEFAULT_STORE_SETTINGS, redactions: ['Gullwing'] });
+      // Each tick reads and writes the settings; ticks that overlap must not undo each other, or a
+      // message the user left out would be exported after all.
+      const messages = Array.from({ length: 8 }, (_, index) => ({
+        chatId: 'chat-a',
+        messageId: `m${index}`,
+      }));
+      await Promise.all([
+        ...messages.map((message) => setExclusion(store, message, true)),
+        setExclusion(store, { chatId: 'chat-b' }, true),
+      ]);
+      const settings = await store.getSettings();
+      expect(settings.excludedChats).toEqual(['chat-b']);
+      expect(new Set(settings.excludedMessages.map((entry) => entry.messageId))).toEqual(
+        new Set(messages.map((message) => message.messageId)),
+      );
+      expect(settings.redactions).toEqual(['Gullwing']);
+    } finally {
+      store.close();
+    }
   });
 });

@@ -3,6 +3,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { adaptCaptures } from '../../../shared/cai/adapt-captures.ts';
 import type { CaptureRecord } from '../../../shared/capture/capture-record.ts';
+import { previewStoreExport } from '../../../shared/export/export-store.ts';
 import { openPygboxStore, type PygboxStore } from '../../../shared/store/pygbox-store.ts';
 import { CHAT_ID, characterInfo, chatList, NEW_TURNS, OLD_TURNS, turnsPage } from './capture-fixtures.ts';
 
@@ -68,7 +69,7 @@ describe('deleting a chat', () => {
     expect(await store.counts()).toEqual({ characters: 1, chats: 1, messages: 4, captures: 4 });
   });
 
-  it('drops the chat from the exclusions and keeps the other entries', async () => {
+  it('keeps its exclusions, so a chat left out and deleted stays out when it is captured again', async () => {
     const store = await storeWith([...THIS_CHAT, ...OTHER_CHAT]);
     await store.setSettings({
       userIdentities: ['Mira'],
@@ -79,13 +80,14 @@ describe('deleting a chat', () => {
         { chatId: OTHER_CHAT_ID, messageId: 't2' },
       ],
     });
+    const before = await store.getSettings();
     await store.deleteChat(CHAT_ID);
-    expect(await store.getSettings()).toEqual({
-      userIdentities: ['Mira'],
-      redactions: [],
-      excludedChats: [OTHER_CHAT_ID],
-      excludedMessages: [{ chatId: OTHER_CHAT_ID, messageId: 't2' }],
-    });
+    expect(await store.getSettings()).toEqual(before);
+    // Browsing the chat again brings it back, still left out of every export.
+    await store.addCaptures(THIS_CHAT);
+    const preview = await previewStoreExport(store);
+    expect(preview.audited.chats).toEqual([]);
+    expect(preview.excluded.chats).toBe(2);
   });
 
   it('leaves everything in place for an unknown chat id', async () => {

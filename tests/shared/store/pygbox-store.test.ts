@@ -291,6 +291,33 @@ describe('PygboxStore settings and identities', () => {
     expect(await store.getSettings()).toEqual({ ...NO_EXCLUSIONS, userIdentities: ['Mira'], redactions: [] });
   });
 
+  it('updates settings in one transaction: changes made at the same time all land', async () => {
+    const store = await freshStore();
+    await store.setSettings({ userIdentities: ['Mira'], redactions: [] });
+    const chats = Array.from({ length: 6 }, (_, index) => `c${index}`);
+    await Promise.all(
+      chats.map((chatId) =>
+        store.updateSettings((current) => ({
+          ...current,
+          excludedChats: [...current.excludedChats, chatId],
+        })),
+      ),
+    );
+    const settings = await store.getSettings();
+    expect([...settings.excludedChats].sort()).toEqual(chats);
+    expect(settings.userIdentities).toEqual(['Mira']);
+  });
+
+  it('refuses an update that makes the settings invalid, and keeps the stored ones', async () => {
+    const store = await freshStore();
+    await store.setSettings({ userIdentities: ['Mira'], redactions: [] });
+    const error = await rejection(
+      store.updateSettings((current) => ({ ...current, redactions: ['  '], userIdentities: [] })),
+    );
+    expect(error.place.field).toBe('redactions[0]');
+    expect(await store.getSettings()).toEqual({ ...NO_EXCLUSIONS, userIdentities: ['Mira'], redactions: [] });
+  });
+
   it('gathers account, chat and user-supplied identities once each', async () => {
     const store = await freshStore();
     await store.addCaptures(FIRST_BATCH);
