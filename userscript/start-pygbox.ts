@@ -97,11 +97,11 @@ export function startPygbox(page: Window & typeof globalThis): void {
   const addSetting = (field: 'userIdentities' | 'redactions', value: string) =>
     exportAction(async () => {
       const opened = await store();
-      const settings = await opened.getSettings();
       // The shown preview lacks the new word: nothing may be written until one that has it is shown.
       reviewed.forget();
       view?.disableExport();
-      await opened.setSettings({ ...settings, [field]: [...settings[field], value] });
+      // Read and write in one transaction: another tab saving at the same moment cannot undo it.
+      await opened.updateSettings((settings) => ({ ...settings, [field]: [...settings[field], value] }));
       await preview();
     })();
 

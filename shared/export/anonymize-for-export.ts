@@ -43,7 +43,7 @@ export function anonymizeForExport(
  * and definitions and users greet them by name; it is a third party's handle, or the user's own
  * when they made the character, so it becomes `[REDACTED]` in every text.
  */
-function creatorNames(chats: readonly Chat[]): string[] {
+export function creatorNames(chats: readonly Chat[]): string[] {
   const names = new Set<string>();
   for (const chat of chats) {
     const creator = chat.character.creatorName?.trim();

@@ -4,7 +4,12 @@ import { PYGBOX_VERSION } from '../version.ts';
 import type { CompatFormat } from '../zip/export-manifest.ts';
 import { writeExportZip } from '../zip/write-export-zip.ts';
 import type { ZipCodec } from '../zip/zip-codec.ts';
-import { type AnonymizedExport, anonymizeForExport, exportFileName } from './anonymize-for-export.ts';
+import {
+  type AnonymizedExport,
+  anonymizeForExport,
+  creatorNames,
+  exportFileName,
+} from './anonymize-for-export.ts';
 import { collectIdentities } from './collect-identities.ts';
 
 /**
@@ -27,12 +32,12 @@ export async function previewStoreExport(store: PygboxStore): Promise<StoreExpor
     store.getSettings(),
   ]);
   const { kept, excluded } = applyExclusions(chats, settings);
-  // `allIdentities` covers every stored chat, excluded ones too: a name seen only in an excluded
-  // chat can still be typed in a kept one.
+  // Identities and creators' handles come from every stored chat, excluded ones too: a name seen
+  // only in an excluded chat can still be typed in a kept one (`allIdentities` covers every chat).
   const anonymized = anonymizeForExport(kept, {
     accountIdentities,
     userIdentities: settings.userIdentities,
-    redactions: settings.redactions,
+    redactions: [...settings.redactions, ...creatorNames(chats)],
   });
   const identities = collectIdentities([], accountIdentities, settings.userIdentities);
   return { ...anonymized, identities, excluded };

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
+import type { Chat } from '../../../shared/chat/chat.ts';
 import {
   applyExclusions,
   previewStoreExport,
@@ -60,6 +61,30 @@ describe('exporting from the store', () => {
     const none = await previewStoreExport(store);
     expect(none.audited.chats).toHaveLength(0);
     expect(none.excluded.chats).toBe(1);
+  });
+
+  it("redacts a creator's handle known only from an excluded chat, as the preview shows it", async () => {
+    const store = await openPygboxStore({ indexedDB: new IDBFactory() });
+    const chat = (chatId: string, creatorName: string | undefined, text: string): Chat => ({
+      chatId,
+      source: 'dumper',
+      character: { name: `Bot ${chatId}`, ...(creatorName === undefined ? {} : { creatorName }) },
+      messages: [{ id: `${chatId}-m1`, role: 'char', text, swipes: [] }],
+      identities: [],
+    });
+    await store.addAdapted({
+      chats: [chat('left-out', 'zeldafan99', 'Hi.'), chat('kept', undefined, 'Made by zeldafan99, thanks!')],
+      characters: [],
+      identities: [],
+      problems: [],
+      recordsUsed: 0,
+    });
+    await store.updateSettings((settings) => ({ ...settings, excludedChats: ['left-out'] }));
+    const preview = await previewStoreExport(store);
+    expect(preview.audited.chats).toHaveLength(1);
+    const text = JSON.stringify(preview.audited.chats);
+    expect(text).not.toContain('zeldafan99');
+    expect(text).toContain('[REDACTED]');
   });
 
   it('drops a chat whose every message is excluded', () => {
