@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { PygboxError } from '../shared/errors/pygbox-error.ts';
 import { PYGBOX_VERSION } from '../shared/version.ts';
+import { registerDatasetCommand } from './commands/dataset.ts';
 import { registerImportCommand } from './commands/import.ts';
+import { registerServeCommand } from './commands/serve.ts';
 
 /**
  * `pygbox`: one thin command file per verb under commands/, each loading its work lazily so
@@ -15,6 +17,8 @@ const program = new Command()
   .exitOverride();
 
 registerImportCommand(program);
+registerDatasetCommand(program);
+registerServeCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,73 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { readPngTextChunks } from './png-text-chunks.ts';
+import type { SkippedInput } from './source-chat.ts';
+import { describeZodProblem } from './zod-problem.ts';
+
+/**
+ * A character card (TavernAI V1, V2 `chara_card_v2`, V3 `chara_card_v3`), as JSON or inside a PNG's
+ * `chara`/`ccv3` text chunk. Cards give personas: the description and personality become the
+ * persona, the scenario the scenario, for chats with a character of the same name that lack them.
+ * The creator's handle is kept only to be redacted from the texts.
+ */
+export interface CharacterCard {
+  file: string;
+  name: string;
+  persona?: string;
+  scenario?: string;
+  creator?: string;
+}
+
+const cardFieldsSchema = z.looseObject({
+  name: z.string().trim().min(1),
+  description: z.string().optional(),
+  personality: z.string().optional(),
+  scenario: z.string().optional(),
+  creator: z.string().optional(),
+});
+const wrappedCardSchema = z.looseObject({
+  spec: z.enum(['chara_card_v2', 'chara_card_v3']),
+  data: cardFieldsSchema,
+});
+
+/** True for JSON that looks like a card (so a `.json` input is read as one). */
+export function isCharacterCardJson(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if ('spec' in value && typeof value.spec === 'string' && value.spec.startsWith('chara_card')) return true;
+  return 'name' in value && 'first_mes' in value;
+}
+
+export function cardFromJson(value: unknown, file: string): CharacterCard | SkippedInput {
+  // A card that says it is V2/V3 is judged as one, so its error names `data.…` fields.
+  const isWrapped = typeof value === 'object' && value !== null && 'spec' in value;
+  const parsed = isWrapped
+    ? wrappedCardSchema.transform((card) => card.data).safeParse(value)
+    : cardFieldsSchema.safeParse(value);
+  if (!parsed.success) return { file, message: describeZodProblem('a character card', parsed.error) };
+  const { name, description, personality, scenario, creator } = parsed.data;
+  const persona = [description, personality]
+    .map((text) => text?.trim() ?? '')
+    .filter((text) => text !== '')
+    .join('\n');
+  return {
+    file,
+    name,
+    ...(persona === '' ? {} : { persona }),
+    ...(scenario === undefined || scenario.trim() === '' ? {} : { scenario: scenario.trim() }),
+    ...(creator === undefined || creator.trim() === '' ? {} : { creator: creator.trim() }),
+  };
+}
+
+export async function readCardPng(file: string): Promise<CharacterCard | SkippedInput> {
+  const chunks = readPngTextChunks(new Uint8Array(await readFile(file)));
+  if (chunks === undefined) return { file, message: 'not a PNG file' };
+  const encoded = chunks.get('ccv3') ?? chunks.get('chara');
+  if (encoded === undefined) return { file, message: 'this PNG holds no character card (no chara chunk)' };
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8'));
+  } catch {
+    return { file, message: 'the chara chunk is not base64-encoded JSON' };
+  }
+  return cardFromJson(json, file);
+}
