@@ -3,21 +3,23 @@
  * export zips, on loopback, against a baseline run side by side: the same framework answering the
  * same POSTs without checking or storing them (bench/upload-server-baseline.ts). Also a
  * duplicate-heavy run (every chat already held) and the in-process cost of checking one zip
- * (read + verify + audit), the part no amount of I/O tuning removes.
+ * (read + verify + audit), stage by stage (bench/upload-server-stages.ts): the part no amount of
+ * I/O tuning removes. The previous run's figures (this section of `previousResults`, by default
+ * bench/RESULTS.md as it was) are kept below the new ones, so a change is recorded before/after.
  *
  *   npx tsx bench/upload-server.bench.ts [uploads=100] [clients=50] [maxSeconds=120] [verifyThreads]
+ *     [previousResults=bench/RESULTS.md] [previousNote]
  *
  * Each run is bounded: at most `uploads` requests, and no new request after `maxSeconds`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { auditChats } from '../shared/anonymize/audit.ts';
 import { uploadExportZip } from '../shared/upload/upload-export-zip.ts';
-import { readExportZip } from '../shared/zip/read-export-zip.ts';
 import { SERVE_DEFAULTS } from '../trainer-node/serve/serve-config.ts';
 import { machineDescription, updateResults } from './results-file.ts';
+import { measureVerifyStages, stageTable } from './upload-server-stages.ts';
 import { benchZip, chatsForZipBytes } from './upload-server-zips.ts';
 
 const uploads = Number(process.argv[2] ?? 100);
@@ -27,6 +29,11 @@ const verifyThreads = Number(process.argv[5] ?? SERVE_DEFAULTS.verifyThreads);
 const ZIP_BYTES = 1_000_000;
 const DUPLICATE_SET = 10;
 const ROOT = resolve(import.meta.dirname, '..');
+const SECTION_ID = 'upload-server';
+const previousResults = resolve(process.argv[6] ?? join(ROOT, 'bench', 'RESULTS.md'));
+const PREVIOUS_HEADING = '### The run before this one';
+/** What the previous run measured that this one does not, e.g. the commit before a change. */
+const previousNote = process.argv[7];
 
 interface RunResult {
   name: string;
@@ -169,16 +176,19 @@ results.push(
 log(`duplicates done: ${results.at(-1)?.ok} uploads`);
 
 // In-process: what checking one zip costs a single core, the ceiling of one server process.
-const checkTimes: number[] = [];
-for (let index = 0; index < Math.min(20, distinct.length); index += 1) {
-  const zip = distinct[index];
-  if (zip === undefined) continue;
-  const started = performance.now();
-  const { chats } = await readExportZip(zip);
-  auditChats(chats, { identities: [] });
-  checkTimes.push(performance.now() - started);
+const stages = await measureVerifyStages(distinct.slice(0, 20));
+const checkMs = stages.find((stage) => stage.stage.startsWith('the server’s whole check'))?.ms ?? Number.NaN;
+
+/** The figures this run replaces, read before they are overwritten, without their own "before". */
+function previousRun(): string | undefined {
+  if (!existsSync(previousResults)) return undefined;
+  const pattern = new RegExp(
+    `<!-- bench:${SECTION_ID} -->\\n## [^\\n]*\\n([\\s\\S]*?)<!-- /bench:${SECTION_ID} -->`,
+  );
+  const body = pattern.exec(readFileSync(previousResults, 'utf8'))?.[1];
+  return body?.split(PREVIOUS_HEADING)[0]?.trim();
 }
-const checkMs = [...checkTimes].sort((a, b) => a - b)[Math.floor(checkTimes.length / 2)] ?? Number.NaN;
+const previous = previousRun();
 
 // --- the report -------------------------------------------------------------------------------
 const baseline = results[0];
@@ -197,7 +207,12 @@ const body = [
   '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ...rows,
   '',
-  `Checking one zip in-process (readExportZip + audit, median of ${checkTimes.length}): ${checkMs.toFixed(0)} ms, i.e. at most ${(1000 / checkMs).toFixed(1)} uploads/s per core: the server's ceiling is about this times its verification threads, as far as the machine has cores for them.`,
+  `Checking one zip in-process, as the server's verification thread does (median of ${Math.min(20, distinct.length)} zips after warm-up): ${checkMs.toFixed(0)} ms, i.e. at most ${(1000 / checkMs).toFixed(1)} uploads/s per core: the server's ceiling is about this times its verification threads, as far as the machine has cores for them. Where it goes:`,
+  '',
+  ...stageTable(stages),
+  ...(previous === undefined
+    ? []
+    : ['', `${PREVIOUS_HEADING}${previousNote === undefined ? '' : ` (${previousNote})`}`, '', previous]),
 ].join('\n');
-updateResults('upload-server', 'Collection server uploads (pygbox serve)', body);
+updateResults(SECTION_ID, 'Collection server uploads (pygbox serve)', body);
 process.stdout.write(`${body}\n`);

@@ -14,6 +14,7 @@ import {
 import { CHATS_PATH, DUMPER_DIR, MANIFEST_PATH, SILLYTAVERN_DIR } from './export-paths.ts';
 import { sha256Hex } from './sha256-hex.ts';
 import { readCentralDirectory, type ZipEntry } from './zip-central-directory.ts';
+import { portableZipCodec, type ZipInflateCodec } from './zip-codec.ts';
 import { HINT_HOSTILE_ZIP, HINT_NOT_PYGBOX_ZIP, zipInvalid } from './zip-invalid-error.ts';
 import { resolveZipLimits, type ZipLimits } from './zip-limits.ts';
 
@@ -30,10 +31,14 @@ const textDecoder = new TextDecoder('utf-8', { fatal: true });
  * (schema, format and version), that the entries are exactly the files the manifest lists, each
  * file's size and sha256, every chats.jsonl line, and the manifest's counts. Any failure rejects
  * with PygboxError 'zip-invalid' naming the entry.
+ *
+ * `codec` inflates and checks CRCs: the portable JavaScript one by default; a host with a native
+ * one passes it (Node: trainer-node/io/node-zip-codec.ts), and every check above stays the same.
  */
 export async function readExportZip(
   bytes: Uint8Array,
   limits?: Partial<ZipLimits>,
+  codec: ZipInflateCodec = portableZipCodec,
 ): Promise<ExportZipContents> {
   const bounds = resolveZipLimits(limits);
   const entries = readCentralDirectory(bytes, bounds);
@@ -44,7 +49,7 @@ export async function readExportZip(
   if (manifestEntry === undefined) {
     throw zipInvalid(MANIFEST_PATH, 'is missing', HINT_NOT_PYGBOX_ZIP);
   }
-  const manifest = parseManifest(inflateEntry(bytes, manifestEntry));
+  const manifest = parseManifest(inflateEntry(bytes, manifestEntry, codec));
 
   const listed = new Map(manifest.files.map((file) => [file.path, file]));
   for (const entry of entries) {
@@ -68,7 +73,7 @@ export async function readExportZip(
         HINT_NOT_PYGBOX_ZIP,
       );
     }
-    const content = inflateEntry(bytes, entry);
+    const content = inflateEntry(bytes, entry, codec);
     if ((await sha256Hex(content)) !== file.sha256) {
       throw zipInvalid(
         file.path,

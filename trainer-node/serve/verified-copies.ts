@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { AnonChat } from '../../shared/chat/anon-chat.ts';
 import { type VerifyOptions, verifyUpload } from './verify-upload.ts';
 
 /** One chat of a verified upload, as the catalogue stores it: its JSON and what identifies it. */
@@ -27,12 +28,26 @@ export interface VerifiedCopies {
 /** Verifies an upload (verify-upload.ts) and encodes its chats for storing. CPU only: no I/O. */
 export async function verifiedCopies(bytes: Uint8Array, options: VerifyOptions): Promise<VerifiedCopies> {
   const { manifest, audited } = await verifyUpload(bytes, options);
+  return {
+    zipSha256: createHash('sha256').update(bytes).digest('hex'),
+    anonymizerVersion: manifest.anonymizerVersion,
+    toolVersion: manifest.tool.version,
+    ...encodeCopies(audited.chats),
+  };
+}
+
+/**
+ * Each chat's JSON, written again from the parsed chat rather than sliced from the upload: the
+ * upload's line may hold the same chat in another form (spacing, escapes, a key given twice),
+ * and what is stored and hashed must be the one form every copy of the chat shares.
+ */
+export function encodeCopies(chats: readonly AnonChat[]): Pick<VerifiedCopies, 'jsons' | 'copies'> {
   const encoder = new TextEncoder();
-  const encoded = audited.chats.map((chat) => encoder.encode(JSON.stringify(chat)));
+  const encoded = chats.map((chat) => encoder.encode(JSON.stringify(chat)));
   const jsons = new Uint8Array(encoded.reduce((sum, json) => sum + json.byteLength, 0));
   const copies: VerifiedCopy[] = [];
   let offset = 0;
-  audited.chats.forEach((chat, index) => {
+  chats.forEach((chat, index) => {
     const json = encoded[index] ?? new Uint8Array();
     jsons.set(json, offset);
     copies.push({
@@ -44,11 +59,5 @@ export async function verifiedCopies(bytes: Uint8Array, options: VerifyOptions):
     });
     offset += json.byteLength;
   });
-  return {
-    zipSha256: createHash('sha256').update(bytes).digest('hex'),
-    anonymizerVersion: manifest.anonymizerVersion,
-    toolVersion: manifest.tool.version,
-    jsons,
-    copies,
-  };
+  return { jsons, copies };
 }

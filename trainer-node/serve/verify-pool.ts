@@ -26,7 +26,7 @@ interface Thread {
 }
 
 /**
- * Checking a 1 MB upload (inflate, checksums, schema, audit) takes a core for about 0.2 s, and on
+ * Checking a 1 MB upload (inflate, checksums, schema, audit) takes a core for about 0.1 s, and on
  * the event loop it would hold every other request up: a pool of threads does it, as many at once
  * as it has threads, the rest waiting in order. A thread that dies fails its upload (500) and is
  * replaced.

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
-import { unzipSync, zipSync } from 'fflate';
+import { deflateSync, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { PygboxError } from '../../../shared/errors/pygbox-error.ts';
 import { readExportZip } from '../../../shared/zip/read-export-zip.ts';
 import { writeExportZip } from '../../../shared/zip/write-export-zip.ts';
+import { portableZipCodec, type ZipInflateCodec } from '../../../shared/zip/zip-codec.ts';
 import type { ZipLimits } from '../../../shared/zip/zip-limits.ts';
+import { nodeZipCodec } from '../../../trainer-node/io/node-zip-codec.ts';
 import { ALL_CHATS, audited, LIGHTHOUSE, ROBOT_CHEF, WRITE_OPTIONS } from './anon-chat-fixtures.ts';
 import { buildZip, concat, localRecord, type RawEntry } from './zip-builder.ts';
 
@@ -48,9 +50,19 @@ function withFile(entries: readonly RawEntry[], name: string, data: Uint8Array):
   );
 }
 
-async function rejection(bytes: Uint8Array, limits?: Partial<ZipLimits>): Promise<PygboxError> {
+/** Every check must hold whichever codec inflates: browsers use the portable one, Node zlib. */
+const CODECS: [string, ZipInflateCodec][] = [
+  ['portable codec (fflate)', portableZipCodec],
+  ['Node codec (zlib)', nodeZipCodec],
+];
+
+async function rejection(
+  bytes: Uint8Array,
+  limits?: Partial<ZipLimits>,
+  codec: ZipInflateCodec = portableZipCodec,
+): Promise<PygboxError> {
   try {
-    await readExportZip(bytes, limits);
+    await readExportZip(bytes, limits, codec);
   } catch (error) {
     if (error instanceof PygboxError) return error;
     throw error;
@@ -58,11 +70,18 @@ async function rejection(bytes: Uint8Array, limits?: Partial<ZipLimits>): Promis
   throw new Error('expected readExportZip to reject');
 }
 
-describe('readExportZip on zips Pygbox wrote', () => {
+describe('readExportZip without a codec', () => {
+  it('reads with the portable codec (browser callers pass none)', async () => {
+    const contents = await readExportZip(await validZip());
+    expect(contents.chats).toEqual(ALL_CHATS);
+  });
+});
+
+describe.each(CODECS)('readExportZip with the %s on zips Pygbox wrote', (_name, codec) => {
   it.each([[[]], [['dumper']], [['sillytavern']], [['dumper', 'sillytavern']]] as const)(
     'reads back the chats and manifest with formats %j',
     async (formats) => {
-      const contents = await readExportZip(await validZip(formats));
+      const contents = await readExportZip(await validZip(formats), undefined, codec);
       expect(contents.chats).toEqual(ALL_CHATS);
       expect(contents.manifest.formats).toEqual(formats);
       expect(contents.manifest.counts).toEqual({ chats: 3, messages: 7, characters: 2 });
@@ -70,7 +89,7 @@ describe('readExportZip on zips Pygbox wrote', () => {
   );
 
   it('reads an empty export', async () => {
-    const contents = await readExportZip(await writeExportZip(audited([]), WRITE_OPTIONS));
+    const contents = await readExportZip(await writeExportZip(audited([]), WRITE_OPTIONS), undefined, codec);
     expect(contents.chats).toEqual([]);
     expect(contents.manifest.counts).toEqual({ chats: 0, messages: 0, characters: 0 });
   });
@@ -78,11 +97,11 @@ describe('readExportZip on zips Pygbox wrote', () => {
   it('accepts a zip that fflate wrote with other settings (stored entries)', async () => {
     const files = unzipSync(await validZip());
     const stored = zipSync(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, [v, { level: 0 }]])));
-    expect((await readExportZip(stored)).chats).toHaveLength(3);
+    expect((await readExportZip(stored, undefined, codec)).chats).toHaveLength(3);
   });
 });
 
-describe('readExportZip rejects broken and hostile zips', () => {
+describe.each(CODECS)('readExportZip with the %s rejects broken and hostile zips', (_name, codec) => {
   const cases: [string, () => Promise<Uint8Array>, RegExp, Partial<ZipLimits>?][] = [
     ['plain text', async () => encoder.encode('{"chats": []}'), /not a zip archive/],
     ['a few bytes', async () => new Uint8Array([0x50, 0x4b]), /too short/],
@@ -306,7 +325,37 @@ describe('readExportZip rejects broken and hostile zips', () => {
       },
       /^manifest\.json: has damaged compressed data/,
     ],
+    [
+      'deflate data cut short',
+      async () => {
+        const data = encoder.encode(JSON.stringify(Array.from({ length: 2000 }, (_, index) => index)));
+        const compressed = deflateSync(data);
+        return buildZip([
+          {
+            name: 'manifest.json',
+            data,
+            method: 8,
+            compressed: compressed.subarray(0, compressed.length >> 1),
+          },
+        ]);
+      },
+      /^manifest\.json: has truncated compressed data/,
+    ],
+    [
+      'a deflated entry with no data at all',
+      async () =>
+        buildZip([
+          { name: 'manifest.json', data: encoder.encode('{}'), method: 8, compressed: new Uint8Array() },
+        ]),
+      /^manifest\.json: has truncated compressed data/,
+    ],
     // Size bombs.
+    [
+      'an entry declared empty that inflates to something',
+      async () =>
+        buildZip([{ name: 'manifest.json', data: encoder.encode('{}'), method: 8, declaredSize: 0 }]),
+      /^manifest\.json: inflates to more than the 0 bytes its header declares/,
+    ],
     [
       'an entry declaring more than the per-entry limit',
       async () =>
@@ -356,7 +405,7 @@ describe('readExportZip rejects broken and hostile zips', () => {
   ];
 
   it.each(cases)('rejects %s', async (_label, build, pattern, limits) => {
-    const error = await rejection(await build(), limits);
+    const error = await rejection(await build(), limits, codec);
     expect(error.code).toBe('zip-invalid');
     expect(error.message).toMatch(pattern);
     expect(error.hint).toEqual(expect.any(String));
@@ -371,6 +420,8 @@ describe('readExportZip rejects broken and hostile zips', () => {
     const text = `${JSON.stringify(ROBOT_CHEF)}\n${JSON.stringify(leaky)}\n`;
     const error = await rejection(
       buildZip(withFile(await validEntries(), 'chats.jsonl', encoder.encode(text))),
+      undefined,
+      codec,
     );
     expect(error.message).toMatch(
       /^chats\.jsonl: line 2 is not an anonymized chat \(unrecognized_keys\) at messages\[0\]/,
@@ -384,6 +435,8 @@ describe('readExportZip rejects broken and hostile zips', () => {
     const entries = await validEntries();
     const error = await rejection(
       buildZip(withManifest(entries, { ...manifestOf(entries), formatVersion: 7 })),
+      undefined,
+      codec,
     );
     expect(error.hint).toMatch(/newer Pygbox/);
   });
@@ -394,7 +447,7 @@ describe('readExportZip rejects broken and hostile zips', () => {
     const entries: RawEntry[] = [
       { name: 'manifest.json', data: new Uint8Array(32 * 1024 * 1024), method: 8, declaredSize: 100 },
     ];
-    const error = await rejection(buildZip(entries));
+    const error = await rejection(buildZip(entries), undefined, codec);
     expect(error.message).toMatch(/^manifest\.json: inflates to more than the 100 bytes its header declares/);
   });
 });

@@ -10,6 +10,8 @@ export interface RawEntry {
   data: Uint8Array;
   /** 0 stored (default) or 8 deflate; the data is compressed here when 8. */
   method?: 0 | 8;
+  /** Written as the entry's data instead of `data` compressed (a cut or hand-made stream). */
+  compressed?: Uint8Array;
   /** Written instead of the real method code (e.g. 12 for bzip2) without changing the data. */
   methodCode?: number;
   /** Written as the uncompressed size in both headers instead of the real one. */
@@ -30,7 +32,7 @@ export function buildZip(entries: readonly RawEntry[]): Uint8Array {
   let offset = 0;
   for (const entry of entries) {
     const method = entry.method ?? 0;
-    const payload = method === 8 ? deflateSync(entry.data) : entry.data;
+    const payload = entry.compressed ?? (method === 8 ? deflateSync(entry.data) : entry.data);
     const name = encoder.encode(entry.name);
     const localName = encoder.encode(entry.localName ?? entry.name);
     const crc = entry.crc ?? crc32(entry.data);
