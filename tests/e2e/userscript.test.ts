@@ -5,6 +5,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { readExportZip } from '../../shared/zip/read-export-zip.ts';
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../support/debian-chromium.ts';
 import {
   FAKE_CHARACTERS,
   FAKE_IDENTITY_STRINGS,
@@ -22,17 +23,6 @@ const [VEXA_LONG, VEXA_SHORT, LUMEN] = FAKE_NEO_CHATS as [
   (typeof FAKE_NEO_CHATS)[number],
 ];
 const CHAT_PAGE = `https://character.ai/chat/${VEXA_LONG.characterId}?hist=${VEXA_LONG.chatId}`;
-const BROWSER_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 /**
  * The userscript managers' part, as small as the script needs: it asks for no GM API (`@grant
  * none`), so the shim only names the script the way Tampermonkey would. The built file then runs
@@ -59,10 +49,10 @@ beforeAll(async () => {
     throw new Error('dist/pygbox.user.js is missing: run `npm run build:userscript` first');
   site = await startFakeCaiSite({ tls: selfSignedCertificate() });
   browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM_EXECUTABLE,
     headless: true,
     // `launch` gives the browser a fresh, temporary profile of its own.
-    args: [...BROWSER_ARGS, ...chromiumArgsForFakeSite(site.port)],
+    args: [...CHROMIUM_ARGS, ...chromiumArgsForFakeSite(site.port)],
   });
 });
 

@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { unzipSync } from 'fflate';
 import { type BrowserContext, chromium, type Worker } from 'playwright-core';
 import { z } from 'zod';
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../../support/debian-chromium.ts';
 import {
   chromiumArgsForFakeSite,
   selfSignedCertificate,
@@ -11,17 +12,6 @@ import {
 import { type FakeCaiSite, startFakeCaiSite } from '../../support/fake-cai-site/start-fake-cai-site.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
-
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export interface LaunchedExtension {
   site: FakeCaiSite;
@@ -61,7 +51,7 @@ export async function launchExtension(): Promise<LaunchedExtension> {
   const profile = join(scratch, 'profile');
   const site = await startFakeCaiSite({ tls: selfSignedCertificate() });
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM_EXECUTABLE,
     headless: true,
     // Playwright turns extensions off by default.
     ignoreDefaultArgs: ['--disable-extensions'],

@@ -1,5 +1,6 @@
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../../support/debian-chromium.ts';
 import {
   exportZipOf,
   folderState,
@@ -10,16 +11,6 @@ import {
 
 /** The server's own upload page in Debian's Chromium: pick the zip, choose, upload, read the answer. */
 
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const UI = { timeout: 20_000 };
 
 describe('the upload page', () => {
@@ -28,9 +19,9 @@ describe('the upload page', () => {
   beforeAll(async () => {
     server = await startTestServer({ verifyThreads: 0 });
     browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
+      executablePath: CHROMIUM_EXECUTABLE,
       // chromium.launch gives each run a fresh profile of its own.
-      args: CHROMIUM_ARGS,
+      args: [...CHROMIUM_ARGS],
       headless: true,
     });
   }, 60_000);
