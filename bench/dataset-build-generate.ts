@@ -11,6 +11,7 @@ import type { AnonChat } from '../shared/chat/anon-chat.ts';
 import { PYGBOX_VERSION } from '../shared/version.ts';
 import { writeExportZip } from '../shared/zip/write-export-zip.ts';
 import { nodeZipCodec } from '../trainer-node/io/node-zip-codec.ts';
+import { seededRandom } from './seeded-random.ts';
 
 const WORDS = (
   'the a and you I she he it they we smile look softly toward window rain coffee night city story ' +
@@ -20,17 +21,6 @@ const WORDS = (
   "you're we'll forty-two ¿qué? voilà — okay hmm wow yes no please thanks sorry wait listen"
 ).split(' ');
 const CHARACTERS = ['Captain Orrin', 'Professor Lune', 'Tavi the Fox', 'Sable', 'Wren Ashdown', 'Unit Seven'];
-
-function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function message(next: () => number, chatIndex: number, turn: number): string {
   const count = 3 + Math.floor(next() * next() * 58);
@@ -46,7 +36,7 @@ function message(next: () => number, chatIndex: number, turn: number): string {
 }
 
 export function generateBenchChats(messageCount: number, seed = 11): AnonChat[] {
-  const next = rng(seed);
+  const next = seededRandom(seed);
   const chats: AnonChat[] = [];
   let made = 0;
   while (made < messageCount) {

@@ -1,3 +1,5 @@
+import { seededRandom } from './seeded-random.ts';
+
 /**
  * A deterministic synthetic capture set for the benchmarks: neo `turns` pages of invented chats,
  * with swipes, the user's invented names inside texts and a sprinkle of PII, sized by message count.
@@ -11,17 +13,6 @@ const WORDS = (
 
 export const BENCH_IDENTITIES = ['Mirelle Quade', 'mirelle_q42', 'Mirë'];
 const CHARACTER_NAMES = ['Captain Orrin', 'Professor Lune', 'Tavi the Fox', 'Sable', 'Wren Ashdown'];
-
-function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function sentence(next: () => number, words: number): string {
   const parts: string[] = [];
@@ -41,7 +32,7 @@ export interface GeneratedCaptures {
 
 /** About 500 bytes of capture JSON per message: 100,000 messages make roughly 50 MB. */
 export function generateCaptureLines(messageCount: number, seed = 7): GeneratedCaptures {
-  const next = rng(seed);
+  const next = seededRandom(seed);
   const lines: string[] = [];
   const turnsPerPage = 50;
   const turnsPerChat = 400;

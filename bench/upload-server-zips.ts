@@ -3,6 +3,7 @@ import { anonChatKey } from '../shared/anonymize/chat-key.ts';
 import type { AnonChat, AnonMessage } from '../shared/chat/anon-chat.ts';
 import { writeExportZip } from '../shared/zip/write-export-zip.ts';
 import { nodeZipCodec } from '../trainer-node/io/node-zip-codec.ts';
+import { seededRandom } from './seeded-random.ts';
 
 /**
  * Invented export zips for the collection server's benchmark: chats of made-up words (no digits,
@@ -30,17 +31,6 @@ const SYLLABLES = [
 ];
 const MESSAGES_PER_CHAT = 40;
 
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function sentence(next: () => number): string {
   const words: string[] = [];
   const count = 8 + Math.floor(next() * 14);
@@ -54,7 +44,7 @@ function sentence(next: () => number): string {
 }
 
 export function benchChat(seed: number): AnonChat {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const name = `Keeper ${sentence(next).split(' ')[0]}`;
   const messages: AnonMessage[] = [];
   for (let index = 0; index < MESSAGES_PER_CHAT; index += 1) {
