@@ -24,8 +24,8 @@ export interface RenderedPrompt {
 
 /**
  * Renders the prompt for the next character reply with as much recent history as fits the budget
- * (see fit-history.ts). Returns undefined when the persona block and the reply room alone do not
- * fit. Pieces are counted separately and summed, which is exact for tokenizers whose pre-tokenizer
+ * (see fit-history.ts). Returns undefined when the persona block, the reply room and the newest
+ * turn (the message the reply answers) do not fit. Pieces are counted separately and summed, which is exact for tokenizers whose pre-tokenizer
  * splits at newlines and before the space that starts each text (GPT-2's byte-level BPE, OPT's);
  * for others the sum can be off at the joins, so callers that need exactness count the result.
  */

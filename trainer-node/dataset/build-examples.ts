@@ -151,10 +151,12 @@ export class ExampleBuilder {
 
   /**
    * The rendered prompt tokenized whole, then the reply alone, then EOS. Piece counts can be off at
-   * the joins for such a tokenizer, so while the prompt is too long the oldest kept line goes.
+   * the joins for such a tokenizer, so while the prompt is too long the oldest kept line goes, down
+   * to the newest line (the one the reply answers, which fit-history.ts never drops).
    */
   private wholeTextExample(episode: Episode, index: number, first: number): TrainingExample | undefined {
-    for (let start = first; start <= index; start += 1) {
+    const newest = Math.max(index - 1, 0);
+    for (let start = first; start <= newest; start += 1) {
       const example = this.referenceExample(episode, index, start);
       if (example.length <= this.options.maxLength) return example;
     }

@@ -62,6 +62,28 @@ export const shardSchema = z
         path: ['tokens'],
       });
     }
+    // Every example trains at least its EOS, so its trained span starts before its end.
+    const untrained = shard.promptLengths.findIndex(
+      (prompt, index) => prompt >= (shard.exampleLengths[index] ?? 0),
+    );
+    if (untrained !== -1) {
+      context.addIssue({
+        code: 'custom',
+        message: 'an example whose prompt fills it has nothing to train',
+        path: ['promptLengths', untrained],
+      });
+    }
+    // Packs cover the examples in order: the first starts at example 0, each later one after it.
+    const ordered = shard.packStarts.every(
+      (start, index) => start < n && (index === 0 ? start === 0 : start > (shard.packStarts[index - 1] ?? 0)),
+    );
+    if (!ordered || (n > 0 && shard.packStarts.length === 0)) {
+      context.addIssue({
+        code: 'custom',
+        message: 'packs must start at example 0 and then at increasing examples of this shard',
+        path: ['packStarts'],
+      });
+    }
   });
 export type DatasetShard = z.infer<typeof shardSchema>;
 
@@ -99,7 +121,45 @@ export const datasetIndexSchema = z
     evalFraction: z.number().min(0).max(1),
     splits: z.object({ train: splitSchema, eval: splitSchema }).strict(),
   })
-  .strict();
+  .strict()
+  .superRefine((index, context) => {
+    if (index.packLength < index.maxLength) {
+      context.addIssue({
+        code: 'custom',
+        message: 'packLength is below maxLength: an example would not fit a pack',
+        path: ['packLength'],
+      });
+      return;
+    }
+    // The trainer sizes its buffers by these two: an example or a pack longer would overflow them.
+    for (const split of ['train', 'eval'] as const) {
+      for (const [number, shard] of index.splits[split].shards.entries()) {
+        const where = ['splits', split, 'shards', number];
+        const long = shard.exampleLengths.findIndex((length) => length > index.maxLength);
+        if (long !== -1) {
+          context.addIssue({
+            code: 'custom',
+            message: 'an example is longer than maxLength',
+            path: [...where, 'exampleLengths', long],
+          });
+          return;
+        }
+        for (const [pack, first] of shard.packStarts.entries()) {
+          const end = shard.packStarts[pack + 1] ?? shard.exampleLengths.length;
+          let tokens = 0;
+          for (let example = first; example < end; example += 1) tokens += shard.exampleLengths[example] ?? 0;
+          if (tokens > index.packLength) {
+            context.addIssue({
+              code: 'custom',
+              message: 'a pack is longer than packLength',
+              path: [...where, 'packStarts', pack],
+            });
+            return;
+          }
+        }
+      }
+    }
+  });
 export type DatasetIndex = z.infer<typeof datasetIndexSchema>;
 
 /** Reads and validates a dataset folder's index.json; any problem names the field and the fix. */

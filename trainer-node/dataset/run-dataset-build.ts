@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Identity } from '../../shared/chat/chat.ts';
@@ -19,12 +19,13 @@ import { anonymizeSources, applyCards } from './sources/anonymize-sources.ts';
 import { episodeFromAnonChat } from './sources/episode-from-anon-chat.ts';
 import { type DatasetInput, listDatasetInputs } from './sources/list-dataset-inputs.ts';
 import { readCaptureInputs } from './sources/read-capture-inputs.ts';
-import { type CharacterCard, cardFromJson, readCardPng } from './sources/read-character-card.ts';
+import { type CharacterCard, readCardJson, readCardPng } from './sources/read-character-card.ts';
 import { readPippaFile } from './sources/read-pippa-file.ts';
 import { readPygboxZip } from './sources/read-pygbox-zip.ts';
 import { readSillyTavernFile } from './sources/read-sillytavern-file.ts';
 import { describeSkipped, type SkippedInput, type SourceChat } from './sources/source-chat.ts';
 import { type SplitName, splitOf } from './split-episode.ts';
+import { buildFolderName, removeStaleBuildFolders } from './stale-build-folders.ts';
 import { type DatasetTokenizer, loadDatasetTokenizer } from './tokenizer/dataset-tokenizer.ts';
 
 export interface DatasetBuildOptions {
@@ -65,12 +66,19 @@ const TOKENIZER_FOLDER = 'tokenizer';
  * `pygbox dataset build`: read every input, anonymize what is not yet anonymized, clean, dedupe,
  * split, build masked examples and write them as shards with an index, stats and a preview. The
  * folder is built under a temporary sibling name and renamed into place at the end, so it appears
- * complete or not at all; a failure removes the temporary folder.
+ * complete or not at all; a failure removes the temporary folder, and the next build removes one
+ * a killed build left (stale-build-folders.ts).
  */
 export async function runDatasetBuild(options: DatasetBuildOptions): Promise<DatasetBuildResult> {
   if (endianness() !== 'LE') {
     throw new PygboxError('output-failed', 'shards are little-endian; this machine is big-endian', {
       hint: 'build the dataset on an x86-64 or arm64 machine',
+    });
+  }
+  if (options.packLength < options.maxLength) {
+    // A pack holds whole examples: one of --max-length tokens would overflow a shorter pack.
+    throw new PygboxError('usage', '--pack-length is below --max-length', {
+      hint: `use a --pack-length of at least ${options.maxLength}, or leave it out (it defaults to --max-length)`,
     });
   }
   if (!options.overwrite && (await exists(options.out))) {
@@ -96,10 +104,8 @@ export async function runDatasetBuild(options: DatasetBuildOptions): Promise<Dat
     );
   }
 
-  const temporary = join(
-    dirname(options.out),
-    `.${basename(options.out)}.tmp-${randomBytes(4).toString('hex')}`,
-  );
+  await removeStaleBuildFolders(options.out);
+  const temporary = buildFolderName(options.out, randomBytes(4).toString('hex'));
   try {
     await mkdir(temporary, { recursive: true });
     const preview = await writeDataset(temporary, episodes, excluded, tokenizer, options, stats);
@@ -206,11 +212,8 @@ async function writeDataset(
   stats: DatasetStats,
 ): Promise<string> {
   const counts = stats.filters;
-  const kept: Episode[] = [];
-  for (const episode of episodes) {
-    if (excluded.has(episode.key)) counts.episodes.excluded += 1;
-    else kept.push(cleanTurns(episode, tokenizer.specialTexts, counts));
-  }
+  // Exclusions are applied by the dedupe, which also takes out the other dumps of an excluded chat.
+  const cleaned = episodes.map((episode) => cleanTurns(episode, tokenizer.specialTexts, counts));
   const builder = new ExampleBuilder(tokenizer, {
     maxLength: options.maxLength,
     minReplyWords: options.minReplyWords,
@@ -224,7 +227,7 @@ async function writeDataset(
     train: Math.max(options.previewExamples - 1, 0),
     eval: 1,
   };
-  const deduped = dedupeEpisodes(kept, counts);
+  const deduped = dedupeEpisodes(cleaned, counts, excluded);
   // Tokenize everything first (see ExampleBuilder.tokenize); the ids are a quarter of the text's size.
   const tokens: (EpisodeTokens | undefined)[] = deduped.map(({ episode }) => builder.tokenize(episode));
   for (const [position, { episode, splitKey }] of deduped.entries()) {
@@ -318,14 +321,6 @@ function statsForFile(stats: DatasetStats, inputFiles: readonly string[]): Datas
       return { ...skip, file };
     }),
   };
-}
-
-async function readCardJson(file: string): Promise<CharacterCard | SkippedInput> {
-  try {
-    return cardFromJson(JSON.parse(await readFile(file, 'utf8')), file);
-  } catch {
-    return { file, message: 'not valid JSON' };
-  }
 }
 
 async function moveIntoPlace(temporary: string, out: string): Promise<void> {

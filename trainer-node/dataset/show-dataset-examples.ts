@@ -62,7 +62,14 @@ async function readBytes(file: string, offset: number, length: number, width = 1
   const handle = await open(file, 'r');
   try {
     const bytes = new Uint8Array(length * width);
-    await handle.read(bytes, 0, bytes.length, offset * width);
+    const { bytesRead } = await handle.read(bytes, 0, bytes.length, offset * width);
+    // A short read leaves zeros, which would show as real tokens (id 0, "untrained").
+    if (bytesRead !== bytes.length) {
+      throw new PygboxError('dataset-invalid', 'this shard file is shorter than index.json says', {
+        place: { file },
+        hint: 'the dataset is damaged or was copied partly; copy it again or build it again',
+      });
+    }
     return bytes;
   } finally {
     await handle.close();

@@ -71,10 +71,18 @@ describe('the Pygmalion prompt format', () => {
     expect(rendered?.text).not.toContain('The lamp is lit.');
     expect(rendered?.text).toContain('And mind the third step.');
     expect(rendered?.tokens).toBe(fixed + lastTwo);
-    // Budget for the persona block and reply room, not one turn more: no history at all.
+    // Room for the newest turn and not one more: that turn alone.
+    const newest = words(pieces.lines[4] ?? '');
     expect(
-      renderPrompt(aria, history, { countTokens: words, budget: fixed + 5, reserve: 5 })?.keptTurns,
-    ).toBe(0);
+      renderPrompt(aria, history, { countTokens: words, budget: fixed + newest + 5, reserve: 5 })?.keptTurns,
+    ).toBe(1);
+    // Room for the persona block and the reply but not the newest turn (the message the reply
+    // answers): nothing, rather than a prompt that silently leaves out what the user just said.
+    expect(
+      renderPrompt(aria, history, { countTokens: words, budget: fixed + 5, reserve: 5 }),
+    ).toBeUndefined();
+    // With no history yet (the greeting), the persona block alone is a prompt.
+    expect(renderPrompt(aria, [], { countTokens: words, budget: fixed + 5, reserve: 5 })?.keptTurns).toBe(0);
     // The persona alone does not fit: nothing is rendered rather than a prompt without it.
     expect(
       renderPrompt(aria, history, { countTokens: words, budget: fixed + 4, reserve: 5 }),

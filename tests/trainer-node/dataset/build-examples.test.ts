@@ -114,6 +114,20 @@ describe('examples and their label masks', () => {
     expect(counts.examples['too-long']).toBe(3);
   });
 
+  it('does not train a reply without the turn it answers, when only the persona block fits', async () => {
+    const gpt2 = await fixtureTokenizer('gpt2');
+    const episode = ariaEpisode();
+    const builder = new ExampleBuilder(gpt2, { maxLength: 2048, minReplyWords: 3 });
+    // Exactly room for the persona block, the cue and the first reply: not for the line before it.
+    const bare = builder.referenceExample(episode, 2, 2);
+    const { examples, counts } = build(gpt2, episode, bare.length);
+    for (const example of examples) {
+      expect(gpt2.decode(example.ids.slice(0, example.promptLength))).toMatch(/<START>\n.+\nAria Vale:$/su);
+    }
+    expect(examples.length + counts.examples['too-long']).toBe(3);
+    expect(counts.examples['too-long']).toBeGreaterThan(0);
+  });
+
   it('does not train on short, looping or broken replies, and counts each', async () => {
     const gpt2 = await fixtureTokenizer('gpt2');
     const episode = ariaEpisode({

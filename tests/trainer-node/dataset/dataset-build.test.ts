@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
@@ -101,7 +101,8 @@ async function build(out: string, overrides: Partial<DatasetBuildOptions> = {}) 
     inputs: [inputs],
     out,
     tokenizer: await tokenizerFolder('opt'),
-    maxLength: 2048,
+    // Packs shorter than the default 2048, so the samples fill several.
+    maxLength: 512,
     packLength: 512,
     evalFraction: 0.3,
     minReplyWords: 3,
@@ -162,6 +163,10 @@ describe('pygbox dataset build', () => {
         stats.sources.capture.episodesUsed +
         stats.sources.dumper.episodesUsed,
     ).toBe(5);
+    // Every episode read is either used on one side or counted by exactly one episode filter.
+    const read = Object.values(stats.sources).reduce((sum, source) => sum + source.episodes, 0);
+    const dropped = Object.values(stats.filters.episodes).reduce((sum, count) => sum + count, 0);
+    expect(dropped + stats.episodes.train + stats.episodes.eval).toBe(read);
   });
 
   it('reports malformed files and lines with file and line, and builds from the rest', () => {
@@ -208,7 +213,7 @@ describe('pygbox dataset build', () => {
         for (let pack = 0; pack + 1 < starts.length; pack += 1) {
           const lengths = shard.exampleLengths.slice(starts[pack], starts[pack + 1]);
           const total = lengths.reduce((sum, length) => sum + length, 0);
-          expect(total <= index.packLength || lengths.length === 1).toBe(true);
+          expect(total).toBeLessThanOrEqual(index.packLength);
         }
       }
     }
@@ -292,6 +297,35 @@ describe('pygbox dataset build', () => {
     expect(summary.first_labels).toEqual(
       first?.ids.map((id, position) => (first.mask[position] === 1 ? id : -100)),
     );
+    // The trainer reads with this module, not through the zod schema: it checks the index too.
+    const damaged = join(work, 'damaged');
+    mkdirSync(damaged);
+    for (const name of readdirSync(out)) {
+      if (name.endsWith('.bin')) copyFileSync(join(out, name), join(damaged, name));
+    }
+    const shard = index.splits.train.shards[0];
+    if (shard === undefined) throw new Error('no train shard');
+    const moved = {
+      ...shard,
+      promptLengths: shard.promptLengths.map((length, at) => (at === 0 ? length - 1 : length)),
+    };
+    writeFileSync(
+      join(damaged, 'index.json'),
+      JSON.stringify({
+        ...index,
+        splits: {
+          ...index.splits,
+          train: { ...index.splits.train, shards: [moved, ...index.splits.train.shards.slice(1)] },
+        },
+      }),
+    );
+    const refused = await run(WORKER_PYTHON, ['-m', 'pygbox_worker.dataset_reader', damaged], {
+      cwd: join(ROOT, 'trainer-node/worker'),
+      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+    }).catch((error: unknown) => error);
+    expect(String((refused as { stderr?: string }).stderr)).toContain(
+      'the mask does not match promptLengths',
+    );
   });
 
   it('with --strict, any skip is an error and no folder appears', async () => {
@@ -301,6 +335,16 @@ describe('pygbox dataset build', () => {
     expect((error as PygboxError).message).toContain('pippa-sample.jsonl:3');
     expect(existsSync(strictOut)).toBe(false);
     expect(readdirSync(work).filter((name) => name.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('refuses a pack length below the example length before reading anything', async () => {
+    // Examples up to --max-length would not fit a pack: the index would promise packs it cannot hold.
+    const out = join(work, 'short-packs');
+    const error = await build(out, { maxLength: 512, packLength: 256 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PygboxError);
+    expect((error as PygboxError).code).toBe('usage');
+    expect((error as PygboxError).message).toContain('--pack-length');
+    expect(existsSync(out)).toBe(false);
   });
 
   it('fails, leaving nothing, when no example can be built', async () => {
@@ -325,9 +369,17 @@ describe('pygbox dataset build', () => {
     writeFileSync(excludeFile, `# Aria's chat\n${ariaKey}\n`);
     await expect(build(out, { excludeFile })).rejects.toThrow('the output folder already exists');
     const excludedOut = join(work, 'excluded');
+    // What a build of the same folder killed mid-write left: the next build clears it away.
+    const killed = join(work, `.excluded.tmp-${spawnSync(process.execPath, ['-e', '0']).pid}-0badc0de`);
+    mkdirSync(killed);
     const result = await build(excludedOut, { excludeFile });
-    // The zip's copy and the capture's copy of the same chat share its key.
-    expect(result.stats.filters.episodes.excluded).toBe(2);
+    expect(existsSync(killed)).toBe(false);
+    // The zip's copy and the capture's copy of the same chat share its key: one is counted as
+    // excluded, the other as its duplicate (every episode is counted once), and neither is used.
+    const dropped = (episodes: DatasetStats['filters']['episodes']) =>
+      episodes.excluded + episodes['exact-duplicate'] + episodes['near-duplicate'];
+    expect(result.stats.filters.episodes.excluded).toBe(1);
+    expect(dropped(result.stats.filters.episodes)).toBe(dropped(stats.filters.episodes) + 1);
     expect(result.stats.examples.train + result.stats.examples.eval).toBeLessThan(
       stats.examples.train + stats.examples.eval,
     );

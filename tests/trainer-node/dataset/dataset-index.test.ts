@@ -61,6 +61,19 @@ describe('the dataset index', () => {
       { ...shard, promptLengths: [7] },
       'splits.train.shards[0].exampleLengths',
     ],
+    // An example must train at least its EOS: a prompt length of the whole example trains nothing.
+    [
+      'a prompt as long as its example',
+      { ...shard, promptLengths: [7, 20] },
+      'splits.train.shards[0].promptLengths[1]',
+    ],
+    [
+      'packs that do not start at the first example',
+      { ...shard, packStarts: [1] },
+      'splits.train.shards[0].packStarts',
+    ],
+    ['packs out of order', { ...shard, packStarts: [0, 1, 1] }, 'splits.train.shards[0].packStarts'],
+    ['a pack past the last example', { ...shard, packStarts: [0, 2] }, 'splits.train.shards[0].packStarts'],
   ])('rejects %s, naming the field', async (_what, badShard, field) => {
     const error = await read({
       ...valid,
@@ -69,6 +82,24 @@ describe('the dataset index', () => {
     expect(error).toBeInstanceOf(PygboxError);
     expect((error as PygboxError).place.field).toBe(field);
     expect((error as PygboxError).code).toBe('dataset-invalid');
+  });
+
+  it.each([
+    [
+      'a pack longer than packLength',
+      { maxLength: 20, packLength: 29 },
+      'splits.train.shards[0].packStarts[0]',
+    ],
+    [
+      'an example longer than maxLength',
+      { maxLength: 19, packLength: 30 },
+      'splits.train.shards[0].exampleLengths[1]',
+    ],
+    ['a packLength below maxLength', { packLength: 1024 }, 'packLength'],
+  ])('rejects %s, naming the field', async (_what, limits, field) => {
+    const error = await read({ ...valid, ...limits });
+    expect(error).toBeInstanceOf(PygboxError);
+    expect((error as PygboxError).place.field).toBe(field);
   });
 
   it('rejects another format version with a hint to rebuild', async () => {

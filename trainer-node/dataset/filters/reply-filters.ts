@@ -4,8 +4,17 @@
  * teaches the model to write one.
  */
 
-/** Zalgo: three or more combining marks on one letter. */
-const ZALGO = /\p{M}{3,}/u;
+/**
+ * Zalgo: three or more generic combining marks in a row (the Combining Diacritical Marks blocks
+ * Zalgo generators draw from). Not any `\p{M}`: Devanagari (`पढ़ें`: nukta, vowel sign, anusvara),
+ * vocalized Hebrew and Arabic stack three marks of their own blocks on one letter in ordinary
+ * words, and Vietnamese needs at most two generic ones even decomposed.
+ */
+const GENERIC_MARKS =
+  '\\u0300-\\u036F\\u0483-\\u0489\\u1AB0-\\u1AFF\\u1DC0-\\u1DFF\\u20D0-\\u20FF\\uFE20-\\uFE2F';
+// Built from a string: the class holds combining marks alone on purpose, which the linter's
+// misleading-class rule (meant for a letter and a mark typed together) would flag.
+const ZALGO = new RegExp(`[${GENERIC_MARKS}]{3,}`, 'u');
 /** U+FFFD (bytes lost in decoding), control characters other than tab and line breaks, lone surrogates. */
 const BROKEN = /\uFFFD|(?![\t\n\r])\p{Cc}|\p{Cs}/u;
 /** UTF-8 read as Latin-1 or Windows-1252 (`Ã©`, `â€™`): mojibake. */
@@ -15,9 +24,21 @@ export function isBrokenText(text: string): boolean {
   return ZALGO.test(text) || BROKEN.test(text) || MOJIBAKE.test(text);
 }
 
-/** The words of a reply, lower-cased (an apostrophe stays inside a word: `don't`, `'sup`). */
+/**
+ * The words of a reply, lower-cased (an apostrophe stays inside a word: `don't`, `'sup`). Scripts
+ * written without spaces (Chinese, Japanese, Thai, Lao, Khmer, Myanmar) count one word a character:
+ * a generous bound, but without it a whole sentence is one "word" and every such reply falls under
+ * the minimum length.
+ */
+const SPACELESS =
+  '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Thai}\\p{Script=Lao}\\p{Script=Khmer}\\p{Script=Myanmar}';
+const HAS_SPACELESS = new RegExp(`[${SPACELESS}]`, 'u');
+const WORD = /[\p{L}\p{N}']+/gu;
+const WORD_OR_CHARACTER = new RegExp(`[${SPACELESS}]|(?:(?![${SPACELESS}])[\\p{L}\\p{N}'])+`, 'gu');
+
 export function replyWords(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? [];
+  // Most replies hold no such script and take the simpler, faster pattern.
+  return text.toLowerCase().match(HAS_SPACELESS.test(text) ? WORD_OR_CHARACTER : WORD) ?? [];
 }
 
 export function wordCount(text: string): number {
@@ -54,25 +75,27 @@ export class LoopTracker {
   /** True when `reply` (whose `replyWords` are `words`) loops; it becomes the latest reply either way. */
   check(reply: string, words: readonly string[] = replyWords(reply)): boolean {
     const bag = wordBag(words);
-    const looping =
-      repeatsSentence(reply, words.length) ||
-      (words.length >= LOOP_MIN_WORDS &&
-        this.recent.some((earlier) => cosine(bag, earlier) >= LOOP_SIMILARITY));
+    const looping = this.repeats(reply, words, bag);
     this.remember(bag);
     return looping;
   }
 
+  /** Whether `reply` loops, without remembering it. */
   loops(reply: string): boolean {
     const words = replyWords(reply);
-    if (repeatsSentence(reply, words.length)) return true;
-    const bag = wordBag(words);
-    return (
-      words.length >= LOOP_MIN_WORDS && this.recent.some((earlier) => cosine(bag, earlier) >= LOOP_SIMILARITY)
-    );
+    return this.repeats(reply, words, wordBag(words));
   }
 
   push(reply: string): void {
     this.remember(wordBag(replyWords(reply)));
+  }
+
+  private repeats(reply: string, words: readonly string[], bag: ReadonlyMap<string, number>): boolean {
+    return (
+      repeatsSentence(reply, words.length) ||
+      (words.length >= LOOP_MIN_WORDS &&
+        this.recent.some((earlier) => cosine(bag, earlier) >= LOOP_SIMILARITY))
+    );
   }
 
   private remember(bag: Map<string, number>): void {
@@ -85,7 +108,8 @@ function repeatsSentence(reply: string, wordTotal: number): boolean {
   // Too few words to hold one sentence of REPEAT_SENTENCE_WORDS said REPEAT_SENTENCE_TIMES times.
   if (wordTotal < REPEAT_SENTENCE_WORDS * REPEAT_SENTENCE_TIMES) return false;
   const seen = new Map<string, number>();
-  for (const sentence of reply.split(/[.!?\n]+/u)) {
+  // Full-width ends too: Chinese and Japanese end sentences with 。！？.
+  for (const sentence of reply.split(/[.!?\n。！？]+/u)) {
     const words = replyWords(sentence);
     if (words.length < REPEAT_SENTENCE_WORDS) continue;
     const key = words.join(' ');

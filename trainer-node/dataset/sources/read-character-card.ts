@@ -58,6 +58,16 @@ export function cardFromJson(value: unknown, file: string): CharacterCard | Skip
   };
 }
 
+export async function readCardJson(file: string): Promise<CharacterCard | SkippedInput> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    return { file, message: 'not valid JSON' };
+  }
+  return cardFromJson(json, file);
+}
+
 export async function readCardPng(file: string): Promise<CharacterCard | SkippedInput> {
   const chunks = readPngTextChunks(new Uint8Array(await readFile(file)));
   if (chunks === undefined) return { file, message: 'not a PNG file' };

@@ -11,7 +11,8 @@ import { sha256Hex } from '../../../shared/zip/sha256-hex.ts';
  *
  * `prefixIds` are what the tokenizer's post-processor puts before a text (OPT: `</s>`; GPT-2:
  * nothing), found by encoding a probe with and without special tokens. The builder adds them itself
- * and appends `eosId` after each reply, so which positions are trained is decided by position.
+ * and appends `eosId` after each reply, so which positions are trained is decided by position. A
+ * post-processor that appends tokens after the text is refused (see specialPrefix).
  */
 export interface DatasetTokenizer {
   /** Ids of a piece of text, no special tokens added. */
@@ -94,7 +95,16 @@ function specialPrefix(
   const plain = encode(probe);
   const full = encodeWithSpecials(probe);
   for (let start = 0; start + plain.length <= full.length; start += 1) {
-    if (plain.every((id, index) => full[start + index] === id)) return full.slice(0, start);
+    if (!plain.every((id, index) => full[start + index] === id)) continue;
+    if (start + plain.length < full.length) {
+      // Appended tokens (an EOS after every text) would end each prompt with an end-of-sequence
+      // right before the reply the model is taught, and the reply's EOS would not be the only one.
+      throw new PygboxError('tokenizer-invalid', 'the post-processor adds tokens after the text', {
+        place: { file, field: 'post_processor' },
+        hint: 'save the tokenizer without an end-of-sequence appended to every text (add_eos_token false); the builder appends EOS after each reply itself',
+      });
+    }
+    return full.slice(0, start);
   }
   throw new PygboxError(
     'tokenizer-invalid',

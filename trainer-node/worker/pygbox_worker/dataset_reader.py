@@ -41,6 +41,42 @@ def read_index(folder: Path) -> dict:
     return index
 
 
+def check_shard(index: dict, shard: dict, mask: np.ndarray) -> None:
+    """The checks the TypeScript reader's zod schema makes, so a damaged or hand-edited index fails
+    here, naming the shard, rather than training on misaligned examples."""
+    name = shard["ids"]
+    offsets = np.asarray(shard["exampleOffsets"], dtype=np.int64)
+    lengths = np.asarray(shard["exampleLengths"], dtype=np.int64)
+    prompts = np.asarray(shard["promptLengths"], dtype=np.int64)
+    starts = np.asarray(shard["packStarts"], dtype=np.int64)
+    n = offsets.shape[0]
+
+    def fail(what: str) -> None:
+        raise ValueError(f"index.json, shard {name}: {what}; build the dataset again")
+
+    if lengths.shape[0] != n or prompts.shape[0] != n:
+        fail("per-example arrays differ in length")
+    if n > 0 and (offsets[0] != 0 or np.any(offsets[1:] != np.cumsum(lengths)[:-1])):
+        fail("examples are not back to back")
+    if int(lengths.sum()) != shard["tokens"]:
+        fail("example lengths do not add up to tokens")
+    if np.any(prompts >= lengths) or np.any(prompts < 0):
+        fail("an example has no trained span")
+    if np.any(lengths > index["maxLength"]):
+        fail("an example is longer than maxLength")
+    unordered = np.any(np.diff(starts) <= 0) or np.any(starts >= max(n, 1))
+    if (n > 0 and (starts.shape[0] == 0 or starts[0] != 0)) or unordered:
+        fail("packs must start at example 0 and then at increasing examples")
+    bounds = np.append(offsets, shard["tokens"])
+    if np.any(bounds[np.append(starts[1:], n)] - bounds[starts] > index["packLength"]):
+        fail("a pack is longer than packLength")
+    # The mask is what the loss reads: it must be 0 over each prompt and 1 over each reply.
+    spans = np.column_stack([prompts, lengths - prompts]).ravel()
+    expected = np.repeat(np.tile(np.array([0, 1], dtype=np.uint8), n), spans)
+    if not np.array_equal(mask, expected):
+        fail("the mask does not match promptLengths")
+
+
 def load_split(folder: Path, split: str) -> list[Shard]:
     index = read_index(folder)
     shards = []
@@ -49,6 +85,7 @@ def load_split(folder: Path, split: str) -> list[Shard]:
         mask = np.fromfile(folder / shard["mask"], dtype="u1")
         if ids.shape[0] != shard["tokens"] or mask.shape[0] != shard["tokens"]:
             raise ValueError(f"{shard['ids']}: size does not match index.json (damaged?)")
+        check_shard(index, shard, mask)
         shards.append(
             Shard(
                 ids=ids,
