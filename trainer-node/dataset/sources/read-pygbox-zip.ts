@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { AnonChat } from '../../../shared/chat/anon-chat.ts';
 import { PygboxError } from '../../../shared/errors/pygbox-error.ts';
 import { readExportZip } from '../../../shared/zip/read-export-zip.ts';
+import { nodeZipCodec } from '../../io/node-zip-codec.ts';
 import type { SkippedInput } from './source-chat.ts';
 
 /**
@@ -10,7 +11,8 @@ import type { SkippedInput } from './source-chat.ts';
  */
 export async function readPygboxZip(file: string): Promise<AnonChat[] | SkippedInput> {
   try {
-    return (await readExportZip(new Uint8Array(await readFile(file)))).chats;
+    // zlib inflates several times faster than the portable codec, with the same bounds.
+    return (await readExportZip(new Uint8Array(await readFile(file)), undefined, nodeZipCodec)).chats;
   } catch (error) {
     if (error instanceof PygboxError) {
       const where = error.place.file === undefined ? '' : `${error.place.file}: `;
