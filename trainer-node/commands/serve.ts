@@ -19,6 +19,7 @@ const serveOptionsSchema = z.object({
   rate: positiveInt,
   burst: positiveInt,
   maxConcurrent: positiveInt,
+  maxConcurrentPerClient: positiveInt,
   verifyThreads: z.coerce.number().int().min(0).max(64),
   blocklist: z.string().min(1).optional(),
   trustProxy: z.string().optional(),
@@ -66,6 +67,10 @@ export function registerServeCommand(program: Command): void {
       `[number] uploads received at once; more get 503 (default: ${SERVE_DEFAULTS.maxConcurrentUploads})`,
     )
     .option(
+      '--max-concurrent-per-client <number>',
+      `[number] of those, uploads one client address (an IPv6 /64) may send at once; more get 429 (default: ${SERVE_DEFAULTS.maxConcurrentUploadsPerClient})`,
+    )
+    .option(
       '--verify-threads <number>',
       `[number] threads checking uploads, 0 for none (default: ${SERVE_DEFAULTS.verifyThreads} here)`,
     )
@@ -87,6 +92,7 @@ export function registerServeCommand(program: Command): void {
         rate: SERVE_DEFAULTS.uploadsPerMinute,
         burst: SERVE_DEFAULTS.uploadBurst,
         maxConcurrent: SERVE_DEFAULTS.maxConcurrentUploads,
+        maxConcurrentPerClient: SERVE_DEFAULTS.maxConcurrentUploadsPerClient,
         verifyThreads: SERVE_DEFAULTS.verifyThreads,
         ...definedOnly(rawOptions),
       });
@@ -100,9 +106,11 @@ export function registerServeCommand(program: Command): void {
         uploadsPerMinute: options.rate,
         uploadBurst: options.burst,
         maxConcurrentUploads: options.maxConcurrent,
+        maxConcurrentUploadsPerClient: options.maxConcurrentPerClient,
         adminToken: adminTokenFromEnv(),
         blocklist: await readOperatorBlocklist(options.blocklist),
         requestTimeoutMs: SERVE_DEFAULTS.requestTimeoutMs,
+        idleTimeoutMs: SERVE_DEFAULTS.idleTimeoutMs,
         verifyThreads: options.verifyThreads,
         trustProxy: (options.trustProxy ?? '')
           .split(',')

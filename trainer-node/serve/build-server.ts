@@ -10,6 +10,7 @@ import {
 import { PYGBOX_VERSION } from '../../shared/version.ts';
 import { adminRoutes } from './admin-routes.ts';
 import { BlobClaims } from './blob-claims.ts';
+import { clientOf } from './client-address.ts';
 import { isExtensionOrigin } from './extension-origin.ts';
 import { PackCompactor } from './pack-compactor.ts';
 import { RateLimiter } from './rate-limiter.ts';
@@ -46,6 +47,9 @@ export function buildServer(parts: ServerParts): BuiltServer {
   const app = Fastify({
     logger: false,
     requestTimeout: config.requestTimeoutMs,
+    // The socket's idle timeout: a client that stops sending mid-body is cut off well before the
+    // request timeout, and its upload slot freed.
+    connectionTimeout: config.idleTimeoutMs,
     return503OnClosing: true,
     ...(config.trustProxy.length === 0 ? {} : { trustProxy: [...config.trustProxy] }),
   });
@@ -67,6 +71,7 @@ export function buildServer(parts: ServerParts): BuiltServer {
   );
   const rates = new RateLimiter({ perMinute: config.uploadsPerMinute, burst: config.uploadBurst });
   let uploadsInFlight = 0;
+  const inFlightByClient = new Map<string, number>();
 
   app.addContentTypeParser(
     UPLOAD_CONTENT_TYPE,
@@ -121,20 +126,31 @@ export function buildServer(parts: ServerParts): BuiltServer {
   app.post(UPLOAD_ROUTE, {
     onRequest: (request, reply, done) => {
       allowExtensionOrigin(request, reply);
-      const refusal = refuseEarly(request);
+      const client = clientOf(request.ip);
+      const refusal = refuseEarly(request, client);
       if (refusal !== undefined) {
         config.log(`upload refused (${refusal.status} ${refusal.code}): ${refusal.message}`);
         sendRefusal(reply, refusal);
         return;
       }
       uploadsInFlight += 1;
+      inFlightByClient.set(client, (inFlightByClient.get(client) ?? 0) + 1);
       let released = false;
       // 'close' comes once the answer is sent or the connection dropped, whichever happens.
       reply.raw.once('close', () => {
         if (released) return;
         released = true;
         uploadsInFlight -= 1;
+        const left = (inFlightByClient.get(client) ?? 1) - 1;
+        if (left > 0) inFlightByClient.set(client, left);
+        else inFlightByClient.delete(client);
       });
+      done();
+    },
+    preHandler: (request, _reply, done) => {
+      // The whole body is in: the client now waits in silence while the upload is checked, which
+      // the idle timeout must not mistake for a stalled client. Still bounded, by the request timeout.
+      request.raw.socket.setTimeout(config.requestTimeoutMs);
       done();
     },
     handler: async (request, reply) => {
@@ -155,8 +171,8 @@ export function buildServer(parts: ServerParts): BuiltServer {
     },
   });
 
-  function refuseEarly(request: FastifyRequest): UploadRefusal | undefined {
-    const rate = rates.take(request.ip);
+  function refuseEarly(request: FastifyRequest, client: string): UploadRefusal | undefined {
+    const rate = rates.take(client);
     if (!rate.allowed) {
       return new UploadRefusal(
         429,
@@ -177,6 +193,15 @@ export function buildServer(parts: ServerParts): BuiltServer {
         },
       );
     }
+    if ((inFlightByClient.get(client) ?? 0) >= config.maxConcurrentUploadsPerClient) {
+      return new UploadRefusal(
+        429,
+        'rate-limited',
+        `this address is already sending ${config.maxConcurrentUploadsPerClient} uploads at once`,
+        'Wait until an upload in progress finishes, then try again.',
+        { retryAfterSeconds: 5 },
+      );
+    }
     const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
     if (type !== UPLOAD_CONTENT_TYPE) return notAZip();
     const consent = request.headers[CONSENT_HEADER.toLowerCase()];
@@ -193,7 +218,8 @@ export function buildServer(parts: ServerParts): BuiltServer {
       return new UploadRefusal(
         400,
         'bad-request',
-        `this server speaks upload protocol ${PROTOCOL_VERSION}, not ${JSON.stringify(protocol)}`,
+        // The client's value is not echoed: answers and logs hold no client-supplied text.
+        `this server speaks upload protocol ${PROTOCOL_VERSION} only`,
         'Update Pygbox, or upload to a server of the same version.',
       );
     }

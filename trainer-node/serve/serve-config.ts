@@ -13,6 +13,11 @@ export interface ServeConfig {
   uploadBurst: number;
   /** Uploads being received or checked at once; more are refused with 503 before their body is read. */
   maxConcurrentUploads: number;
+  /**
+   * Of those, how many one client (client-address.ts) may have at once: without it one address
+   * could hold every slot with slow uploads and lock everyone else out until the request timeout.
+   */
+  maxConcurrentUploadsPerClient: number;
   /** Guards listing and export; undefined turns the admin API off. */
   adminToken: string | undefined;
   /** Names no stored chat may contain (the audit refuses an upload holding one). */
@@ -26,6 +31,8 @@ export interface ServeConfig {
   verifyThreads: number;
   /** A request still unfinished after this long is cut off (slow or stalled clients). */
   requestTimeoutMs: number;
+  /** A connection that sends nothing for this long is closed (a stalled upload frees its slot). */
+  idleTimeoutMs: number;
   log: (line: string) => void;
 }
 
@@ -37,7 +44,9 @@ export const SERVE_DEFAULTS = {
   uploadsPerMinute: 6,
   uploadBurst: 10,
   maxConcurrentUploads: 8,
+  maxConcurrentUploadsPerClient: 2,
   requestTimeoutMs: 10 * 60 * 1000,
+  idleTimeoutMs: 30 * 1000,
   /** One core is left to the event loop (receiving, SQLite, answering); more than 4 rarely pays. */
   verifyThreads: Math.max(1, Math.min(4, availableParallelism() - 1)),
 } as const;

@@ -4,7 +4,7 @@ import { anonChatKey } from '../../shared/anonymize/chat-key.ts';
 import type { AnonChat } from '../../shared/chat/anon-chat.ts';
 import type { Identity } from '../../shared/chat/chat.ts';
 import type { ExportManifest } from '../../shared/zip/export-manifest.ts';
-import { CHATS_PATH } from '../../shared/zip/export-paths.ts';
+import { CHATS_PATH, MANIFEST_PATH } from '../../shared/zip/export-paths.ts';
 import { readExportZip } from '../../shared/zip/read-export-zip.ts';
 import { zipInvalid } from '../../shared/zip/zip-invalid-error.ts';
 import type { ZipLimits } from '../../shared/zip/zip-limits.ts';
@@ -32,9 +32,36 @@ export interface VerifyOptions {
  */
 export async function verifyUpload(bytes: Uint8Array, options: VerifyOptions): Promise<VerifiedUpload> {
   const { manifest, chats } = await readExportZip(bytes, options.zipLimits, nodeZipCodec);
+  checkManifestVersions(manifest);
   checkChatKeys(chats);
   const identities: Identity[] = options.blocklist.map((value) => ({ kind: 'user-supplied', value }));
   return { manifest, audited: auditChats(chats, { identities }) };
+}
+
+/** A release number, optionally with a short pre-release or build tag (`1.2.0`, `0.2.0-beta.1`). */
+const VERSION = /^\d{1,6}\.\d{1,6}\.\d{1,6}(?:[-+][0-9A-Za-z.-]{1,32})?$/;
+
+/**
+ * The manifest's version strings are stored in the catalogue, listed by the admin API and copied
+ * into the public export's manifest, where the audit does not look: free text there (a name, an
+ * email, megabytes of anything) would be published under no one's consent. Only version numbers
+ * pass.
+ */
+export function checkManifestVersions(manifest: ExportManifest): void {
+  const fields = [
+    ['anonymizerVersion', manifest.anonymizerVersion],
+    ['tool.version', manifest.tool.version],
+  ] as const;
+  for (const [field, value] of fields) {
+    if (!VERSION.test(value)) {
+      throw zipInvalid(
+        MANIFEST_PATH,
+        `${field} is not a version number`,
+        'The manifest was changed after export or written by another tool; export again from Pygbox.',
+        { field },
+      );
+    }
+  }
 }
 
 /**

@@ -41,6 +41,9 @@ async function spawnServer(
       '1000',
       '--max-concurrent',
       '64',
+      // Every test upload comes from 127.0.0.1: one client, which may use all the slots here.
+      '--max-concurrent-per-client',
+      '64',
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
