@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { PygboxError } from '../../shared/errors/pygbox-error.ts';
-
-const collect = (value: string, previous: string[]) => [...previous, value];
+import { addPrivacyOptions } from './privacy-options.ts';
 
 const buildOptionsSchema = z.object({
   out: z.string().min(1),
@@ -44,36 +43,29 @@ function parseOptions<T>(schema: z.ZodType<T>, raw: unknown): T {
 export function registerDatasetCommand(program: Command): void {
   const dataset = program.command('dataset').description('build tokenized, masked training data from chats');
 
-  dataset
-    .command('build')
-    .description('read chats from any mix of sources and write training shards, stats.json and preview.txt')
-    .argument(
-      '<inputs...>',
-      'Pygbox export zips, capture or old dumper files, PIPPA or SillyTavern .jsonl, character cards (.json/.png), or folders of them',
-    )
-    .requiredOption('-o, --out <dir>', '[string] dataset folder to create (written complete or not at all)')
-    .requiredOption(
-      '--tokenizer <dir>',
-      '[string] model folder with tokenizer.json and tokenizer_config.json',
-    )
-    .option('--max-length <tokens>', '[number] context length of one example', '2048')
-    .option('--pack-length <tokens>', '[number] length of a packed training sequence (default: --max-length)')
-    .option('--eval-fraction <share>', '[number] share of episodes held out for eval', '0.02')
-    .option('--min-reply-words <n>', '[number] bot replies with fewer words are not trained on', '3')
-    .option('--shard-tokens <n>', '[number] tokens per shard file', String(64 * 2 ** 20))
-    .option('--exclude <file>', '[string] chat keys to leave out, one a line')
-    .option(
-      '--identity <name>',
-      '[string, repeatable] a name of yours to redact besides those found',
-      collect,
-      [],
-    )
-    .option(
-      '--redact <word>',
-      '[string, repeatable] any other word or phrase to replace with [REDACTED]',
-      collect,
-      [],
-    )
+  addPrivacyOptions(
+    dataset
+      .command('build')
+      .description('read chats from any mix of sources and write training shards, stats.json and preview.txt')
+      .argument(
+        '<inputs...>',
+        'Pygbox export zips, capture or old dumper files, PIPPA or SillyTavern .jsonl, character cards (.json/.png), or folders of them',
+      )
+      .requiredOption('-o, --out <dir>', '[string] dataset folder to create (written complete or not at all)')
+      .requiredOption(
+        '--tokenizer <dir>',
+        '[string] model folder with tokenizer.json and tokenizer_config.json',
+      )
+      .option('--max-length <tokens>', '[number] context length of one example', '2048')
+      .option(
+        '--pack-length <tokens>',
+        '[number] length of a packed training sequence (default: --max-length)',
+      )
+      .option('--eval-fraction <share>', '[number] share of episodes held out for eval', '0.02')
+      .option('--min-reply-words <n>', '[number] bot replies with fewer words are not trained on', '3')
+      .option('--shard-tokens <n>', '[number] tokens per shard file', String(64 * 2 ** 20))
+      .option('--exclude <file>', '[string] chat keys to leave out, one a line'),
+  )
     .option('--strict', 'fail on any input that cannot be used, instead of skipping it')
     .option('--overwrite', 'replace the output folder if it exists (only once the new one is complete)')
     .action(async (inputs: string[], rawOptions: unknown) => {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { PygboxError } from '../../shared/errors/pygbox-error.ts';
+import { addPrivacyOptions } from './privacy-options.ts';
 
 const compatFormatSchema = z.enum(['dumper', 'sillytavern']);
 
@@ -12,27 +13,15 @@ const importOptionsSchema = z.object({
   format: z.string().optional(),
 });
 
-const collect = (value: string, previous: string[]) => [...previous, value];
-
 export function registerImportCommand(program: Command): void {
-  program
-    .command('import')
-    .description('read capture and dumper files, write anonymized chats (and the export zip)')
-    .argument('<inputs...>', 'capture files (.jsonl or .json), old dumper files, or folders holding them')
-    .requiredOption('-o, --out <file>', '[string] anonymized chats, one JSON per line')
-    .option('--zip <file>', '[string] also write the export zip here')
-    .option(
-      '--identity <name>',
-      '[string, repeatable] a name of yours to redact besides those found',
-      collect,
-      [],
-    )
-    .option(
-      '--redact <word>',
-      '[string, repeatable] any other word or phrase to replace with [REDACTED]',
-      collect,
-      [],
-    )
+  addPrivacyOptions(
+    program
+      .command('import')
+      .description('read capture and dumper files, write anonymized chats (and the export zip)')
+      .argument('<inputs...>', 'capture files (.jsonl or .json), old dumper files, or folders holding them')
+      .requiredOption('-o, --out <file>', '[string] anonymized chats, one JSON per line')
+      .option('--zip <file>', '[string] also write the export zip here'),
+  )
     .option('--format <list>', '[string] extra formats in the zip: dumper,sillytavern (default: none)')
     .action(async (inputs: string[], rawOptions: unknown) => {
       const options = importOptionsSchema.parse(rawOptions);
