@@ -1,4 +1,3 @@
-import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { uploadErrorBodySchema } from '../../../shared/upload/upload-protocol.ts';
 import { clientOf } from '../../../trainer-node/serve/client-address.ts';
@@ -6,6 +5,7 @@ import {
   exportZipOf,
   folderState,
   inventedChat,
+  openRawUpload,
   startTestServer,
   type TestServer,
 } from './serve-fixtures.ts';
@@ -22,18 +22,7 @@ function post(server: TestServer, body: Uint8Array, headers: Record<string, stri
 
 /** An upload that sends its headers and the first bytes of its body, then stops. */
 function startSlowUpload(server: TestServer, zip: Uint8Array) {
-  const url = new URL(`${server.url}/api/uploads`);
-  const slow = request({
-    host: url.hostname,
-    port: url.port,
-    path: url.pathname,
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/zip',
-      'X-Pygbox-Consent': 'public',
-      'Content-Length': zip.length,
-    },
-  });
+  const slow = openRawUpload(server.url, zip.length);
   const outcome = new Promise<number | 'closed'>((resolve) => {
     slow.on('response', (response) => {
       response.resume();

@@ -1,4 +1,5 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { type ClientRequest, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -156,4 +157,23 @@ export function expectConsistent(state: FolderState): void {
       `catalogue and blobs disagree: rows name ${named.length}, disk holds ${state.blobs.length}`,
     );
   }
+}
+
+/**
+ * An upload's request with its headers sent and none of its body, so a test can send the body
+ * slowly, stop halfway, or cut the connection: what fetch cannot do.
+ */
+export function openRawUpload(serverUrl: string, bodyLength: number): ClientRequest {
+  const url = new URL(`${serverUrl}/api/uploads`);
+  return request({
+    host: url.hostname,
+    port: url.port,
+    path: url.pathname,
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/zip',
+      'X-Pygbox-Consent': 'public',
+      'Content-Length': bodyLength,
+    },
+  });
 }

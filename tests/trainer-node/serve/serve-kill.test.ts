@@ -1,13 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { uploadExportZip } from '../../../shared/upload/upload-export-zip.ts';
-import { expectConsistent, exportZipOf, folderState, inventedChat } from './serve-fixtures.ts';
+import { expectConsistent, exportZipOf, folderState, inventedChat, openRawUpload } from './serve-fixtures.ts';
 
 /**
  * A crash or kill never leaves the catalogue inconsistent: the real `pygbox serve` runs as a child
@@ -105,18 +104,7 @@ describe('pygbox serve killed mid-upload', () => {
 
     // A slow upload: headers and part of the body, then the server dies.
     const later = await exportZipOf([inventedChat(3, 8), inventedChat(4, 8)]);
-    const url = new URL(`${first.url}/api/uploads`);
-    const slow = request({
-      host: url.hostname,
-      port: url.port,
-      path: url.pathname,
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/zip',
-        'X-Pygbox-Consent': 'public',
-        'Content-Length': later.length,
-      },
-    });
+    const slow = openRawUpload(first.url, later.length);
     const slowEnded = new Promise<string>((resolveEnd) => {
       slow.on('error', (error) => resolveEnd(error.message));
       slow.on('response', (response) => resolveEnd(`answered ${response.statusCode}`));

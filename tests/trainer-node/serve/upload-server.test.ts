@@ -23,6 +23,7 @@ import {
   exportZipOf,
   folderState,
   inventedChat,
+  openRawUpload,
   rekeyed,
   settledState,
   startTestServer,
@@ -497,20 +498,8 @@ describe('pygbox serve: limits per client', () => {
     const server = await startTestServer({ maxConcurrentUploads: 1, verifyThreads: 0 });
     try {
       const zip = await exportZipOf([inventedChat(70, 3)]);
-      const { request } = await import('node:http');
-      const url = new URL(`${server.url}/api/uploads`);
       // A slow upload: headers and half the body, then a pause.
-      const slow = request({
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/zip',
-          'X-Pygbox-Consent': 'public',
-          'Content-Length': zip.length,
-        },
-      });
+      const slow = openRawUpload(server.url, zip.length);
       const slowAnswer = new Promise<number>((resolve, reject) => {
         slow.on('response', (response) => {
           response.resume();
@@ -536,19 +525,7 @@ describe('pygbox serve: limits per client', () => {
     const server = await startTestServer({ verifyThreads: 0 });
     try {
       const zip = await exportZipOf([inventedChat(80, 3)]);
-      const { request } = await import('node:http');
-      const url = new URL(`${server.url}/api/uploads`);
-      const cut = request({
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/zip',
-          'X-Pygbox-Consent': 'public',
-          'Content-Length': zip.length,
-        },
-      });
+      const cut = openRawUpload(server.url, zip.length);
       cut.on('error', () => {});
       cut.write(zip.subarray(0, 200));
       await new Promise((resolve) => setTimeout(resolve, 100));
