@@ -83,7 +83,8 @@ export function buildServer(parts: ServerParts): BuiltServer {
     const refusal = refusalFor(error, config.maxUploadBytes);
     if (refusal.status >= 500) {
       const cause = refusal.cause instanceof Error ? refusal.cause.message : String(refusal.cause);
-      config.log(`error ${request.method} ${request.url}: ${cause}`);
+      // The route's pattern, never the URL the client sent: its path and query are the client's words.
+      config.log(`error ${request.method} ${request.routeOptions.url ?? '(no route)'}: ${cause}`);
     } else if (request.url === UPLOAD_ROUTE) {
       config.log(`upload refused (${refusal.status} ${refusal.code}): ${refusal.message}`);
     }
