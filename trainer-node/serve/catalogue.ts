@@ -5,8 +5,12 @@ import { PygboxError } from '../../shared/errors/pygbox-error.ts';
 import { type Consent, consentSchema } from '../../shared/upload/upload-protocol.ts';
 import { keepsIncoming, mergeConsent } from './keep-rule.ts';
 
-/** Bumped when the tables change; a newer catalogue is refused rather than misread. */
-const CATALOGUE_VERSION = 1;
+/**
+ * Bumped when the tables change; a newer catalogue is refused rather than misread, and so is an
+ * older one: version 1 lacked `prefix_sha256`, which the keep rule needs for every held chat and
+ * which only the chat's messages can give (no released data was ever stored in version 1).
+ */
+export const CATALOGUE_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS uploads (
@@ -30,6 +34,7 @@ CREATE TABLE IF NOT EXISTS chats (
   byte_length INTEGER NOT NULL,
   sha256 TEXT NOT NULL,
   messages INTEGER NOT NULL,
+  prefix_sha256 TEXT NOT NULL,
   consent TEXT NOT NULL CHECK (consent IN ('private', 'public')),
   upload_seq INTEGER NOT NULL REFERENCES uploads(seq),
   first_upload_seq INTEGER NOT NULL REFERENCES uploads(seq),
@@ -61,6 +66,10 @@ export interface IncomingChat {
   /** The sha256 of the chat's JSON. */
   sha256: string;
   messages: number;
+  /** The hash of all its messages (message-prefix.ts), stored to compare later copies against. */
+  prefixSha256: string;
+  /** The hashes of each of its message prefixes (message-prefix.ts), for the keep rule. */
+  prefixChain: Uint8Array;
   /** Where this upload wrote the copy, already durable; absent when it was not written (not kept). */
   location: CopyLocation | undefined;
 }
@@ -69,6 +78,8 @@ export interface IncomingChat {
 export interface HeldCopy {
   sha256: string;
   messages: number;
+  /** The hash of the held copy's messages (message-prefix.ts). */
+  prefixSha256: string;
 }
 
 export interface RecordedUpload {
@@ -105,11 +116,16 @@ const heldChatSchema = z.object({
   blob: blobNameSchema,
   sha256: blobNameSchema,
   messages: countSchema,
+  prefixSha256: blobNameSchema,
   consent: consentSchema,
 });
 type HeldChat = z.infer<typeof heldChatSchema>;
 
-const heldCopySchema = z.object({ sha256: blobNameSchema, messages: countSchema });
+const heldCopySchema = z.object({
+  sha256: blobNameSchema,
+  messages: countSchema,
+  prefixSha256: blobNameSchema,
+});
 
 const storedChatRowSchema = z.object({
   key: chatKeySchema,
@@ -170,14 +186,18 @@ export class Catalogue {
     }
     db.pragma('busy_timeout = 5000');
     const version = Number(db.pragma('user_version', { simple: true }));
-    if (version > CATALOGUE_VERSION) {
+    // 0: a new, empty file. Anything else but this version is another layout.
+    if (version !== 0 && version !== CATALOGUE_VERSION) {
       db.close();
       throw new PygboxError(
         'input-unreadable',
         `the catalogue is version ${version}; this Pygbox reads ${CATALOGUE_VERSION}`,
         {
           place: { file: path },
-          hint: 'update Pygbox',
+          hint:
+            version > CATALOGUE_VERSION
+              ? 'update Pygbox'
+              : 'this catalogue predates the check that keeps edited copies of a chat out; start `pygbox serve` with a new --data folder and ask contributors to upload again',
         },
       );
     }
@@ -203,20 +223,20 @@ export class Catalogue {
    */
   recordUpload(upload: NewUpload, chats: readonly IncomingChat[]): RecordedUpload {
     const findChat = this.db.prepare<[string], unknown>(
-      'SELECT blob, sha256, messages, consent FROM chats WHERE key = ?',
+      'SELECT blob, sha256, messages, prefix_sha256 AS prefixSha256, consent FROM chats WHERE key = ?',
     );
     const heldCopy = (key: string): HeldChat | undefined => {
       const row = findChat.get(key);
       return row === undefined ? undefined : this.parseRow(heldChatSchema, row);
     };
     const insertChat = this.db.prepare(
-      `INSERT INTO chats (key, blob, byte_offset, byte_length, sha256, messages, consent, upload_seq,
-         first_upload_seq, times_uploaded)
-       VALUES (@key, @blob, @offset, @length, @sha256, @messages, @consent, @seq, @seq, 1)`,
+      `INSERT INTO chats (key, blob, byte_offset, byte_length, sha256, messages, prefix_sha256, consent,
+         upload_seq, first_upload_seq, times_uploaded)
+       VALUES (@key, @blob, @offset, @length, @sha256, @messages, @prefixSha256, @consent, @seq, @seq, 1)`,
     );
     const replaceCopy = this.db.prepare(
       `UPDATE chats SET blob = @blob, byte_offset = @offset, byte_length = @length, sha256 = @sha256,
-         messages = @messages, consent = @consent, upload_seq = @seq, times_uploaded = times_uploaded + 1
+         messages = @messages, prefix_sha256 = @prefixSha256, consent = @consent, upload_seq = @seq, times_uploaded = times_uploaded + 1
        WHERE key = @key`,
     );
     const keepCopy = this.db.prepare(
@@ -238,7 +258,13 @@ export class Catalogue {
       const result: RecordedUpload = { newChats: 0, duplicateChats: 0, keptChats: 0, releasedBlobs: [] };
       for (const chat of chats) {
         const held = heldCopy(chat.key);
-        const row = { key: chat.key, sha256: chat.sha256, messages: chat.messages, seq };
+        const row = {
+          key: chat.key,
+          sha256: chat.sha256,
+          messages: chat.messages,
+          prefixSha256: chat.prefixSha256,
+          seq,
+        };
         if (held === undefined) {
           if (chat.location === undefined) throw new Error('a new chat reached the catalogue unwritten');
           insertChat.run({ ...row, ...chat.location, consent: upload.consent });
@@ -248,9 +274,11 @@ export class Catalogue {
         }
         result.duplicateChats += 1;
         const consent = mergeConsent(held.consent, upload.consent);
-        // Written only when worth it at the time (`worthWriting`); a copy held since can only have
-        // grown, so an unwritten copy is never the one to keep.
-        if (held.sha256 !== chat.sha256 && chat.location !== undefined && keepsIncoming(held, chat)) {
+        // Written only when worth it at the time (`worthWriting`). A copy held since replaced that
+        // one only by extending it, and the prefix relation is transitive: a copy that did not
+        // extend the earlier held copy cannot extend the later one, so an unwritten copy is never
+        // the one to keep.
+        if (chat.location !== undefined && keepsIncoming(held, chat)) {
           replaceCopy.run({ ...row, ...chat.location, consent });
           result.keptChats += 1;
           if (held.blob !== chat.location.blob) result.releasedBlobs.push(held.blob);
@@ -266,7 +294,9 @@ export class Catalogue {
 
   /** The copies held of these chats, read before an upload writes anything. */
   heldCopies(keys: readonly string[]): Map<string, HeldCopy> {
-    const find = this.db.prepare<[string], unknown>('SELECT sha256, messages FROM chats WHERE key = ?');
+    const find = this.db.prepare<[string], unknown>(
+      'SELECT sha256, messages, prefix_sha256 AS prefixSha256 FROM chats WHERE key = ?',
+    );
     const held = new Map<string, HeldCopy>();
     for (const key of keys) {
       const row = find.get(key);

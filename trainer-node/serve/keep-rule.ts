@@ -1,13 +1,28 @@
 import type { Consent } from '../../shared/upload/upload-protocol.ts';
+import { prefixHashAt } from './message-prefix.ts';
 
 /**
  * Which copy of a chat the catalogue keeps when the same chat (same content key) arrives again:
- * the copy with more messages; on a tie the later upload, since a re-export can differ in
- * swipes or in a later anonymizer's output without growing. A shorter copy never replaces a
- * longer one: a contributor who deleted messages in the site does not shrink the dataset.
+ * the incoming copy only when it is strictly longer AND the held copy is an exact prefix of it
+ * (message-prefix.ts: role, text, swipes and day of every held message, and the character, source
+ * and day of the chat unchanged). The key covers just the character name and the first 4
+ * messages, so anyone holding a published chat can make a copy with the same key; without the
+ * prefix check an edited copy (later messages changed, same length or longer) would replace the
+ * contributor's and be published under their consent. An honest re-export only appends, so it
+ * still replaces. Everything else keeps the held copy: a shorter one (messages deleted on the site
+ * never shrink the dataset), one of the same length (a re-export with other swipes or another
+ * anonymizer's output is not worth a rewrite), and one that differs anywhere in what is held.
+ * The prefix relation is transitive, so a copy that did not extend the copy held when it arrived
+ * cannot extend any copy held later either.
  */
-export function keepsIncoming(held: { messages: number }, incoming: { messages: number }): boolean {
-  return incoming.messages >= held.messages;
+export function keepsIncoming(
+  held: { messages: number; prefixSha256: string },
+  incoming: { messages: number; prefixChain: Uint8Array },
+): boolean {
+  return (
+    incoming.messages > held.messages &&
+    prefixHashAt(incoming.prefixChain, held.messages) === held.prefixSha256
+  );
 }
 
 /**

@@ -4,6 +4,7 @@ import type { BlobClaims } from './blob-claims.ts';
 import { BlobStore } from './blob-store.ts';
 import type { Catalogue, HeldCopy, IncomingChat, RecordedUpload } from './catalogue.ts';
 import { keepsIncoming } from './keep-rule.ts';
+import { PREFIX_HASH_BYTES, prefixHashAt } from './message-prefix.ts';
 import type { PackCompactor } from './pack-compactor.ts';
 import type { VerifyUpload } from './verify-pool.ts';
 
@@ -28,11 +29,22 @@ export class UploadIntake {
 
   async accept(bytes: Uint8Array, consent: Consent): Promise<UploadReceipt> {
     const verified = await this.verify(bytes);
-    const copies = verified.copies.map((copy) => ({
-      ...copy,
-      json: verified.jsons.subarray(copy.offset, copy.offset + copy.length),
-    }));
-    // Duplicates (and shorter copies) are not written at all: a re-upload costs no disk.
+    const copies = verified.copies.map((copy) => {
+      const prefixChain = verified.prefixChains.subarray(
+        copy.prefixOffset,
+        copy.prefixOffset + (copy.messages + 1) * PREFIX_HASH_BYTES,
+      );
+      const prefixSha256 = prefixHashAt(prefixChain, copy.messages);
+      if (prefixSha256 === undefined) throw new Error('a verified copy came without its prefix chain');
+      return {
+        ...copy,
+        prefixChain,
+        prefixSha256,
+        json: verified.jsons.subarray(copy.offset, copy.offset + copy.length),
+      };
+    });
+    // Duplicates (and copies that would not replace the held one) are not written at all: a
+    // re-upload costs no disk.
     const held = this.catalogue.heldCopies(copies.map((copy) => copy.key));
     const written = copies.filter((copy) => worthWriting(held.get(copy.key), copy));
     const pack = packOf(written.map((copy) => copy.json));
@@ -44,6 +56,8 @@ export class UploadIntake {
         key: copy.key,
         sha256: copy.sha256,
         messages: copy.messages,
+        prefixSha256: copy.prefixSha256,
+        prefixChain: copy.prefixChain,
         location: packName === undefined || slice === undefined ? undefined : { blob: packName, ...slice },
       };
     });
@@ -88,9 +102,15 @@ export class UploadIntake {
   }
 }
 
-/** A copy is written when the catalogue lacks the chat, or holds another copy this one would replace. */
-function worthWriting(held: HeldCopy | undefined, copy: { sha256: string; messages: number }): boolean {
-  return held === undefined || (held.sha256 !== copy.sha256 && keepsIncoming(held, copy));
+/**
+ * A copy is written when the catalogue lacks the chat, or holds another copy this one would
+ * replace: the same rule `Catalogue.recordUpload` applies, against the copy held now.
+ */
+function worthWriting(
+  held: HeldCopy | undefined,
+  copy: { messages: number; prefixChain: Uint8Array },
+): boolean {
+  return held === undefined || keepsIncoming(held, copy);
 }
 
 /** The copies as JSON lines, and where each one's JSON lies in the pack. */

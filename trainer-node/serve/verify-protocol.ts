@@ -22,6 +22,7 @@ const verifiedCopiesSchema = z.object({
   anonymizerVersion: z.string(),
   toolVersion: z.string(),
   jsons: z.instanceof(Uint8Array),
+  prefixChains: z.instanceof(Uint8Array),
   copies: z.array(
     z.object({
       key: z.string().regex(/^[0-9a-f]{32}$/),
@@ -29,6 +30,7 @@ const verifiedCopiesSchema = z.object({
       messages: countSchema,
       offset: countSchema,
       length: countSchema,
+      prefixOffset: countSchema,
     }),
   ),
 });

@@ -25,8 +25,10 @@ port.on('message', (message: unknown) => {
 async function run(task: VerifyTask): Promise<void> {
   try {
     const result = await verifiedCopies(new Uint8Array(task.zip), options);
-    const buffer = result.jsons.buffer;
-    port?.postMessage({ id: task.id, result }, buffer instanceof ArrayBuffer ? [buffer] : []);
+    const buffers = [result.jsons.buffer, result.prefixChains.buffer].filter(
+      (buffer): buffer is ArrayBuffer => buffer instanceof ArrayBuffer,
+    );
+    port?.postMessage({ id: task.id, result }, buffers);
   } catch (error) {
     port?.postMessage({ id: task.id, failure: failureOf(error) });
   }

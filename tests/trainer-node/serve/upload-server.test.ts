@@ -91,7 +91,7 @@ describe('pygbox serve: accepting uploads', () => {
     expectConsistent(after);
   });
 
-  it('keeps the longest copy; on equal length the later upload', async () => {
+  it('keeps the longest copy; on equal length the held one', async () => {
     const id = 20;
     const rowOf = async () =>
       (await settledState(server)).chats.find((chat) => chat.key === inventedChat(id, 5).key);
@@ -114,14 +114,65 @@ describe('pygbox serve: accepting uploads', () => {
     });
     expect(shorter).toMatchObject({ newChats: 0, duplicateChats: 1 });
     expect((await rowOf())?.messages).toBe(9);
-    // Same length, different swipes: the later copy wins.
+    // Same length, different swipes: not an extension of the held copy, so the held copy stays.
     const reworded = inventedChat(id, 9);
     const last = reworded.messages.at(-1);
     if (last !== undefined) last.swipes = ['A new swipe from a later export.'];
     const keptBefore = (await rowOf())?.blob;
-    await uploadExportZip({ endpoint: server.url, zip: await exportZipOf([reworded]), consent: 'public' });
-    expect((await rowOf())?.blob).not.toBe(keptBefore);
+    const again = await uploadExportZip({
+      endpoint: server.url,
+      zip: await exportZipOf([reworded]),
+      consent: 'public',
+    });
+    expect(again).toMatchObject({ newChats: 0, duplicateChats: 1 });
+    expect((await rowOf())?.blob).toBe(keptBefore);
     expect((await rowOf())?.messages).toBe(9);
+    expectConsistent(await settledState(server));
+  });
+
+  it('keeps the contributor’s copy against an edited re-upload of equal or greater length', async () => {
+    const id = 21;
+    const original = inventedChat(id, 8);
+    const rowOf = async () => (await settledState(server)).chats.find((chat) => chat.key === original.key);
+    await uploadExportZip({ endpoint: server.url, zip: await exportZipOf([original]), consent: 'public' });
+    const keptBefore = await rowOf();
+
+    // Messages after the 4th are not in the key: the edited copies keep the original's key.
+    const sameLength = inventedChat(id, 8);
+    const sixth = sameLength.messages[5];
+    if (sixth !== undefined) sixth.text = 'Words the contributor never wrote.';
+    const longer = inventedChat(id, 12);
+    const eighth = longer.messages[7];
+    if (eighth !== undefined) eighth.text = 'More words the contributor never wrote.';
+    for (const forged of [sameLength, longer]) {
+      expect(forged.key).toBe(original.key);
+      const receipt = await uploadExportZip({
+        endpoint: server.url,
+        zip: await exportZipOf([forged]),
+        consent: 'public',
+      });
+      expect(receipt).toMatchObject({ newChats: 0, duplicateChats: 1 });
+      expect(await rowOf()).toEqual(keptBefore);
+    }
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const state = await settledState(server);
+    const kept = state.chats.find((chat) => chat.key === original.key);
+    const pack = readFileSync(
+      join(server.dataDir, 'blobs', kept?.blob.slice(0, 2) ?? '', kept?.blob ?? ''),
+      'utf8',
+    );
+    expect(pack).toContain(JSON.stringify(original));
+    expect(pack).not.toContain('never wrote');
+
+    // The honest continuation still replaces it.
+    const receipt = await uploadExportZip({
+      endpoint: server.url,
+      zip: await exportZipOf([inventedChat(id, 12)]),
+      consent: 'public',
+    });
+    expect(receipt).toMatchObject({ newChats: 0, duplicateChats: 1 });
+    expect((await rowOf())?.messages).toBe(12);
     expectConsistent(await settledState(server));
   });
 
