@@ -12,11 +12,12 @@
  *
  * Each run is bounded: at most `uploads` requests, and no new request after `maxSeconds`.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { uploadExportZip } from '../shared/upload/upload-export-zip.ts';
+import { spawnListening } from '../tests/support/spawn-listening.ts';
 import { SERVE_DEFAULTS } from '../trainer-node/serve/serve-config.ts';
 import { machineDescription, updateResults } from './results-file.ts';
 import { measureVerifyStages, stageTable } from './upload-server-stages.ts';
@@ -47,22 +48,6 @@ interface RunResult {
 
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
-}
-
-async function spawnListening(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match?.[1] !== undefined) resolveUrl(match[1]);
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
-  });
-  return { child, url };
 }
 
 async function stop(child: ChildProcess): Promise<void> {

@@ -1,9 +1,8 @@
 /// <reference types="chrome" />
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import { DUMP_STATUS_KEY, dumpStatusSchema } from '../../extension/messages/dump
 import { readExportZip } from '../../shared/zip/read-export-zip.ts';
 import { type LaunchedExtension, launchExtension } from '../extension/support/launch-extension.ts';
 import { FAKE_IDENTITY_STRINGS, FAKE_NEO_CHATS } from '../support/fake-cai-site/fake-cai-data.ts';
+import { spawnListening } from '../support/spawn-listening.ts';
 
 /** Long enough for a loaded CI machine; a poll returns as soon as its check passes. */
 const UI_TIMEOUT = { timeout: 15_000 };
@@ -34,28 +34,15 @@ afterAll(async () => {
 
 /** `pygbox serve` as a contributor's collector runs it, on a free port; resolves once it listens. */
 async function startCollectionServer(dataDir: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(
-    process.execPath,
-    ['trainer-node/bin/pygbox.js', 'serve', '--port', '0', '--data', dataDir],
-    {
-      cwd: resolve(import.meta.dirname, '../..'),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const { child, url } = await spawnListening([
+    'trainer-node/bin/pygbox.js',
+    'serve',
+    '--port',
+    '0',
+    '--data',
+    dataDir,
+  ]);
   const stopped = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const listening = output.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (listening?.[1] !== undefined) resolve(listening[1]);
-    };
-    child.stdout.on('data', read);
-    child.stderr.on('data', read);
-    child.once('exit', (code) =>
-      reject(new Error(`pygbox serve exited (${code}) before listening:\n${output}`)),
-    );
-  });
   return {
     url,
     stop: async () => {

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { uploadExportZip } from '../../../shared/upload/upload-export-zip.ts';
+import { spawnListening } from '../../support/spawn-listening.ts';
 import { expectConsistent, exportZipOf, folderState, inventedChat, openRawUpload } from './serve-fixtures.ts';
 
 /**
@@ -25,40 +26,25 @@ afterEach(() => {
 async function spawnServer(
   dataDir: string,
 ): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      BIN,
-      'serve',
-      '--port',
-      '0',
-      '--data',
-      dataDir,
-      '--rate',
-      '6000',
-      '--burst',
-      '1000',
-      '--max-concurrent',
-      '64',
-      // Every test upload comes from 127.0.0.1: one client, which may use all the slots here.
-      '--max-concurrent-per-client',
-      '64',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  children.push(child);
-  let output = '';
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match?.[1] !== undefined) resolveUrl(match[1]);
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`pygbox serve exited with ${code}: ${output}`)));
-  });
-  return { child, url, output: () => output };
+  const server = await spawnListening([
+    BIN,
+    'serve',
+    '--port',
+    '0',
+    '--data',
+    dataDir,
+    '--rate',
+    '6000',
+    '--burst',
+    '1000',
+    '--max-concurrent',
+    '64',
+    // Every test upload comes from 127.0.0.1: one client, which may use all the slots here.
+    '--max-concurrent-per-client',
+    '64',
+  ]);
+  children.push(server.child);
+  return server;
 }
 
 async function kill(child: ChildProcess): Promise<void> {
