@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PygboxError } from '../../../shared/errors/pygbox-error.ts';
-import { type DatasetIndex, readDatasetIndex } from '../../../trainer-node/dataset/dataset-index.ts';
+import { readDatasetIndex } from '../../../trainer-node/dataset/dataset-index.ts';
+import { indexWithTrainSplit } from './index-fixture.ts';
 
 const shard = {
   ids: 'train-00000.ids.bin',
@@ -14,28 +15,13 @@ const shard = {
   promptLengths: [7, 15],
   packStarts: [0],
 };
-const emptySplit = { episodes: 0, examples: 0, tokens: 0, trainedTokens: 0, shards: [] };
-const valid: DatasetIndex = {
-  format: 'pygbox-dataset',
-  formatVersion: 1,
-  promptFormatVersion: 1,
-  tool: 'pygbox test',
-  dtypes: { ids: '<u4', mask: '|u1' },
-  tokenizer: {
-    folder: 'tokenizer',
-    sha256: 'a'.repeat(64),
-    vocabSize: 50257,
-    eosTokenId: 50256,
-    prefixTokenIds: [],
-  },
-  maxLength: 2048,
-  packLength: 2048,
-  evalFraction: 0.02,
-  splits: {
-    train: { episodes: 1, examples: 2, tokens: 30, trainedTokens: 8, shards: [shard] },
-    eval: emptySplit,
-  },
-};
+const valid = indexWithTrainSplit({
+  episodes: 1,
+  examples: 2,
+  tokens: 30,
+  trainedTokens: 8,
+  shards: [shard],
+});
 
 async function read(index: unknown): Promise<unknown> {
   const dir = mkdtempSync(join(tmpdir(), 'pygbox-index-'));

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PygboxError } from '../../../shared/errors/pygbox-error.ts';
-import type { DatasetIndex } from '../../../trainer-node/dataset/dataset-index.ts';
 import { showDatasetExamples } from '../../../trainer-node/dataset/show-dataset-examples.ts';
 import { buildGpt2TokenizerFiles } from '../../../trainer-node/dataset/tokenizer/gpt2-tokenizer-files.ts';
+import { indexWithTrainSplit } from './index-fixture.ts';
 
 /** A one-example dataset folder whose shard files hold `storedTokens` of the example's 4 tokens. */
 async function datasetFolder(storedTokens: number): Promise<string> {
@@ -17,44 +17,30 @@ async function datasetFolder(storedTokens: number): Promise<string> {
   const ids = Uint32Array.of(15496, 25, 10133, 50256).subarray(0, storedTokens);
   writeFileSync(join(folder, 'train-00000.ids.bin'), new Uint8Array(ids.buffer, 0, ids.byteLength));
   writeFileSync(join(folder, 'train-00000.mask.bin'), Uint8Array.of(0, 0, 1, 1).subarray(0, storedTokens));
-  const empty = { episodes: 0, examples: 0, tokens: 0, trainedTokens: 0, shards: [] };
-  const index: DatasetIndex = {
-    format: 'pygbox-dataset',
-    formatVersion: 1,
-    promptFormatVersion: 1,
-    tool: 'pygbox test',
-    dtypes: { ids: '<u4', mask: '|u1' },
-    tokenizer: {
-      folder: 'tokenizer',
-      sha256: createHash('sha256').update(files['tokenizer.json']).digest('hex'),
-      vocabSize: 50257,
-      eosTokenId: 50256,
-      prefixTokenIds: [],
+  const index = indexWithTrainSplit(
+    {
+      episodes: 1,
+      examples: 1,
+      tokens: 4,
+      trainedTokens: 2,
+      shards: [
+        {
+          ids: 'train-00000.ids.bin',
+          mask: 'train-00000.mask.bin',
+          tokens: 4,
+          exampleOffsets: [0],
+          exampleLengths: [4],
+          promptLengths: [2],
+          packStarts: [0],
+        },
+      ],
     },
-    maxLength: 16,
-    packLength: 16,
-    evalFraction: 0,
-    splits: {
-      train: {
-        episodes: 1,
-        examples: 1,
-        tokens: 4,
-        trainedTokens: 2,
-        shards: [
-          {
-            ids: 'train-00000.ids.bin',
-            mask: 'train-00000.mask.bin',
-            tokens: 4,
-            exampleOffsets: [0],
-            exampleLengths: [4],
-            promptLengths: [2],
-            packStarts: [0],
-          },
-        ],
-      },
-      eval: empty,
+    {
+      tokenizerSha256: createHash('sha256').update(files['tokenizer.json']).digest('hex'),
+      maxLength: 16,
+      evalFraction: 0,
     },
-  };
+  );
   writeFileSync(join(folder, 'index.json'), JSON.stringify(index));
   return folder;
 }
