@@ -4,6 +4,7 @@ import { parseMessage } from '../../../extension/messages/parse-message.ts';
 import { type SendMessage, sendToWorker } from '../../../extension/messages/send-to-worker.ts';
 import { workerRequestSchema } from '../../../extension/messages/worker-protocol.ts';
 import { PygboxError } from '../../../shared/errors/pygbox-error.ts';
+import { pygboxRejection } from '../../support/pygbox-rejection.ts';
 
 const RECORD = {
   url: 'https://neo.character.ai/turns/chat-1/',
@@ -29,16 +30,6 @@ function channelTo(
   };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<PygboxError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof PygboxError) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
-
 describe('the worker message protocol', () => {
   it('delivers a typed request and returns the typed reply', async () => {
     const seen: unknown[] = [];
@@ -58,7 +49,7 @@ describe('the worker message protocol', () => {
         place: { file: 'IndexedDB' },
       });
     });
-    const error = await rejection(sendToWorker(send, { type: 'status' }));
+    const error = await pygboxRejection(sendToWorker(send, { type: 'status' }));
     expect(error).toMatchObject({
       code: 'store-quota',
       message: "the browser's storage is full",
@@ -71,7 +62,7 @@ describe('the worker message protocol', () => {
     const send = channelTo(async () => {
       throw new Error('Orla Brightwater said something');
     });
-    const error = await rejection(sendToWorker(send, { type: 'status' }));
+    const error = await pygboxRejection(sendToWorker(send, { type: 'status' }));
     expect(error.code).toBe('message-invalid');
     expect(error.message).not.toContain('Orla');
   });
@@ -79,11 +70,11 @@ describe('the worker message protocol', () => {
   it('refuses a request of an unknown type or with a bad record, naming the field', async () => {
     const handled: unknown[] = [];
     const send = channelTo(async (request) => handled.push(request));
-    const unknownType = await rejection(
+    const unknownType = await pygboxRejection(
       sendToWorker(send, { type: 'wipe-everything' } as unknown as { type: 'status' }),
     );
     expect(unknownType).toMatchObject({ code: 'message-invalid', place: { field: 'type' } });
-    const badRecord = await rejection(
+    const badRecord = await pygboxRejection(
       sendToWorker(send, { type: 'captures', records: [{ ...RECORD, status: 'ok' }] } as never),
     );
     expect(badRecord).toMatchObject({ code: 'message-invalid', place: { field: 'records[0].status' } });
@@ -92,7 +83,7 @@ describe('the worker message protocol', () => {
 
   it('checks the reply too: a reply of the wrong shape is an error, not a value', async () => {
     const send = channelTo(async () => ({ counts: { chats: 'many' } }));
-    const error = await rejection(sendToWorker(send, { type: 'status' }));
+    const error = await pygboxRejection(sendToWorker(send, { type: 'status' }));
     expect(error).toMatchObject({ code: 'message-invalid', place: { file: 'status reply' } });
   });
 
@@ -100,7 +91,7 @@ describe('the worker message protocol', () => {
     const send: SendMessage = async () => {
       throw new Error('Could not establish connection. Receiving end does not exist.');
     };
-    const error = await rejection(sendToWorker(send, { type: 'dump-cancel' }));
+    const error = await pygboxRejection(sendToWorker(send, { type: 'dump-cancel' }));
     expect(error.code).toBe('message-invalid');
     expect(error.hint).toMatch(/Reload the extension/);
   });

@@ -1,8 +1,8 @@
 import 'fake-indexeddb/auto';
+import { pygboxRejection } from '../../support/pygbox-rejection.ts';
 import { IDBFactory, IDBObjectStore } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Chat } from '../../../shared/chat/chat.ts';
-import { PygboxError } from '../../../shared/errors/pygbox-error.ts';
 import { openPygboxStore, type PygboxStore } from '../../../shared/store/pygbox-store.ts';
 import { DEFAULT_STORE_SETTINGS } from '../../../shared/store/store-settings.ts';
 
@@ -39,16 +39,6 @@ const FIRST_BATCH = [
   turnsPage(NEW_TURNS, '2024-03-05T10:05:01Z', undefined, 'page-2'),
   turnsPage(OLD_TURNS, '2024-03-05T10:05:02Z', 'page-2'),
 ];
-
-async function rejection(promise: Promise<unknown>): Promise<PygboxError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof PygboxError) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 function texts(chat: Chat | undefined): string[] {
   return chat?.messages.map((message) => message.text) ?? [];
@@ -161,7 +151,7 @@ describe('PygboxStore ingest', () => {
   it('rejects an invalid record by index and field, and stores nothing of the batch', async () => {
     const store = await freshStore();
     const broken = { ...chatList('2024-03-05T10:05:00Z'), url: 'not a url' };
-    const error = await rejection(store.addCaptures([FIRST_BATCH[0], broken] as never));
+    const error = await pygboxRejection(store.addCaptures([FIRST_BATCH[0], broken] as never));
     expect(error.code).toBe('capture-invalid');
     expect(error.place.field).toBe('records[1].url');
     expect(await store.counts()).toEqual({ characters: 0, chats: 0, messages: 0, captures: 0 });
@@ -209,7 +199,7 @@ describe('PygboxStore failures', () => {
         return real.apply(this, args);
       });
       const later = [characterInfo('2024-03-07T12:00:00Z'), turnsPage([LATER_TURN], '2024-03-06T09:01:00Z')];
-      const error = await rejection(store.addCaptures(later));
+      const error = await pygboxRejection(store.addCaptures(later));
       expect(error.code).toBe(code);
       expect(error.hint).toMatch(/intact/);
       expect(calls).toBeGreaterThanOrEqual(failOn);
@@ -230,7 +220,7 @@ describe('PygboxStore failures', () => {
     store.close();
     await writeRawRow(factory, 'chats', { chatId: 'chat-broken', source: 'fax', messages: [] });
     const reopened = await freshStore(factory);
-    const error = await rejection(reopened.listChats());
+    const error = await pygboxRejection(reopened.listChats());
     expect(error.code).toBe('store-failed');
     expect(error.message).toMatch(/stored chats row chat-broken is damaged at source/);
     await expect(reopened.counts()).rejects.toThrow(/chat-broken/);
@@ -286,7 +276,7 @@ describe('PygboxStore settings and identities', () => {
   ])('rejects settings with %s and keeps the stored ones', async (_label, settings, field) => {
     const store = await freshStore();
     await store.setSettings({ userIdentities: ['Mira'], redactions: [] });
-    const error = await rejection(store.setSettings(settings as never));
+    const error = await pygboxRejection(store.setSettings(settings as never));
     expect(error.place.field).toBe(field);
     expect(await store.getSettings()).toEqual({ ...NO_EXCLUSIONS, userIdentities: ['Mira'], redactions: [] });
   });
@@ -311,7 +301,7 @@ describe('PygboxStore settings and identities', () => {
   it('refuses an update that makes the settings invalid, and keeps the stored ones', async () => {
     const store = await freshStore();
     await store.setSettings({ userIdentities: ['Mira'], redactions: [] });
-    const error = await rejection(
+    const error = await pygboxRejection(
       store.updateSettings((current) => ({ ...current, redactions: ['  '], userIdentities: [] })),
     );
     expect(error.place.field).toBe('redactions[0]');
