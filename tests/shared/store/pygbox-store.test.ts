@@ -1,11 +1,10 @@
 import 'fake-indexeddb/auto';
-import { pygboxRejection } from '../../support/pygbox-rejection.ts';
 import { IDBFactory, IDBObjectStore } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Chat } from '../../../shared/chat/chat.ts';
 import { openPygboxStore, type PygboxStore } from '../../../shared/store/pygbox-store.ts';
 import { DEFAULT_STORE_SETTINGS } from '../../../shared/store/store-settings.ts';
-
+import { pygboxRejection } from '../../support/pygbox-rejection.ts';
 import {
   CHARACTER_ID,
   CHAT_ID,
