@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 requirements=trainer-node/worker/requirements.txt
+# The tests need pytest on top; it includes requirements.txt, so the stamp covers both files.
+dev_requirements=trainer-node/worker/requirements-dev.txt
 venv=.venv
 stamp="$venv/.requirements.sha256"
 python="${PYGBOX_PYTHON:-python3}"
@@ -14,7 +16,7 @@ if ! "$python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)
   echo "setup: Python 3.10 or newer is needed as '$python' (set PYGBOX_PYTHON to another interpreter)." >&2
   exit 1
 fi
-wanted="$(sha256sum "$requirements" | cut -d' ' -f1)"
+wanted="$(cat "$requirements" "$dev_requirements" | sha256sum | cut -d' ' -f1)"
 if [[ -x "$venv/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$wanted" ]]; then
   echo "setup: .venv is up to date with $requirements"
   exit 0
@@ -34,7 +36,7 @@ if [[ -n "$mirrors" && -z "${PIP_INDEX_URL:-}" ]]; then
     for url in "${urls[@]:1}"; do index_args+=(--extra-index-url "$url"); done
   fi
 fi
-echo "setup: installing $requirements into .venv"
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check "${index_args[@]}" -r "$requirements" \
+echo "setup: installing $dev_requirements into .venv"
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check "${index_args[@]}" -r "$dev_requirements" \
   2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
 echo "$wanted" >"$stamp"
