@@ -31,11 +31,26 @@ const BUILD_TOOLING = ['userscript/vite.config.ts', 'extension/build'];
 
 const SHARED_PACKAGES = ['zod', 'idb', 'fflate', '@noble/hashes/'];
 
+/**
+ * The generation loop runs the model through transformers.js in every host (the extension's chat
+ * page, `pygbox chat` in Node), and transformers.js is platform-free: shared/generate alone may
+ * import it, so the adapter is written once.
+ */
+const GENERATION = 'shared/generate';
+
 const RULES: readonly Rule[] = [
   {
     folder: 'shared',
     localFolders: ['shared'],
     packages: SHARED_PACKAGES,
+    nodeBuiltins: false,
+    forbidHostGlobals: true,
+    except: [GENERATION],
+  },
+  {
+    folder: GENERATION,
+    localFolders: ['shared'],
+    packages: [...SHARED_PACKAGES, '@huggingface/transformers'],
     nodeBuiltins: false,
     forbidHostGlobals: true,
   },
