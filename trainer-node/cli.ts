@@ -4,6 +4,7 @@ import { PYGBOX_VERSION } from '../shared/version.ts';
 import { registerDatasetCommand } from './commands/dataset.ts';
 import { registerImportCommand } from './commands/import.ts';
 import { registerServeCommand } from './commands/serve.ts';
+import { registerTrainCommand } from './commands/train.ts';
 
 /**
  * `pygbox`: one thin command file per verb under commands/, each loading its work lazily so
@@ -18,6 +19,7 @@ const program = new Command()
 
 registerImportCommand(program);
 registerDatasetCommand(program);
+registerTrainCommand(program);
 registerServeCommand(program);
 
 try {
