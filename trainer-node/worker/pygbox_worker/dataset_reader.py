@@ -106,15 +106,27 @@ def example(shard: Shard, i: int) -> tuple[np.ndarray, np.ndarray]:
     return ids, labels
 
 
+def pack_ranges(shard: Shard) -> list[tuple[int, int]]:
+    """(first, stop) example indices of each pack: what the trainer keeps instead of copying every
+    pack up front (a large dataset stays one memory map of ids)."""
+    bounds = [int(b) for b in shard.pack_starts] + [len(shard.offsets)]
+    return list(zip(bounds[:-1], bounds[1:], strict=True))
+
+
+def read_pack(shard: Shard, first: int, stop: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int]]:
+    """(input_ids, labels, position_ids, seq_lens) of the pack of examples first..stop-1;
+    positions restart at 0 for every example."""
+    parts = [example(shard, i) for i in range(first, stop)]
+    ids = np.concatenate([p[0] for p in parts])
+    labels = np.concatenate([p[1] for p in parts])
+    positions = np.concatenate([np.arange(len(p[0])) for p in parts])
+    return ids, labels, positions, [len(p[0]) for p in parts]
+
+
 def iter_packs(shard: Shard):
     """Yields (input_ids, labels, position_ids, seq_lens) per pack; positions restart per example."""
-    bounds = list(shard.pack_starts) + [len(shard.offsets)]
-    for first, stop in zip(bounds[:-1], bounds[1:]):
-        parts = [example(shard, i) for i in range(first, stop)]
-        ids = np.concatenate([p[0] for p in parts])
-        labels = np.concatenate([p[1] for p in parts])
-        positions = np.concatenate([np.arange(len(p[0])) for p in parts])
-        yield ids, labels, positions, [len(p[0]) for p in parts]
+    for first, stop in pack_ranges(shard):
+        yield read_pack(shard, first, stop)
 
 
 def summarize(folder: Path, split: str) -> dict:
