@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { PygboxError } from '../shared/errors/pygbox-error.ts';
 import { PYGBOX_VERSION } from '../shared/version.ts';
+import { registerChatCommand } from './commands/chat.ts';
 import { registerDatasetCommand } from './commands/dataset.ts';
 import { registerImportCommand } from './commands/import.ts';
 import { registerServeCommand } from './commands/serve.ts';
@@ -21,6 +22,7 @@ registerImportCommand(program);
 registerDatasetCommand(program);
 registerTrainCommand(program);
 registerServeCommand(program);
+registerChatCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,46 @@
+import { findStopString, stopPrefixLength } from './stop-rules.ts';
+
+/**
+ * Turns the decoded text of a growing reply into the pieces safe to show, so what was streamed
+ * always equals the start of the final parsed reply. Held back, until later text settles them:
+ *   - a tail that may still become a stop string (`\nYo`),
+ *   - trailing whitespace (the parsed reply is trimmed, so it shows only once text follows it),
+ *   - a trailing U+FFFD (a byte-level token that ends mid-character decodes to it until the rest of
+ *     the character's bytes arrive).
+ * Leading whitespace (the space after `{char}:`) is never shown.
+ */
+export class ReplyStream {
+  private shown = 0;
+  private started = false;
+  private offset = 0;
+
+  constructor(private readonly stopStrings: readonly string[]) {}
+
+  /**
+   * Given the whole decoded reply so far: the new text to show, and whether a stop string is now
+   * complete (then `text` is everything up to it and nothing more will come). `final` says the
+   * reply ended some other way (end-of-sequence, length, stop button): nothing more is held back
+   * but trailing whitespace, so the stream ends equal to the parsed reply.
+   */
+  push(decoded: string, final = false): { text: string; stopped: boolean } {
+    const stop = findStopString(decoded, this.stopStrings);
+    let visible = stop === undefined ? decoded : decoded.slice(0, stop);
+    if (!this.started) {
+      const leading = visible.length - visible.trimStart().length;
+      if (leading === visible.length) return { text: '', stopped: stop !== undefined };
+      this.offset = leading;
+      this.started = true;
+    }
+    visible = visible.slice(this.offset);
+    let end = visible.length;
+    if (stop === undefined && !final) {
+      end -= stopPrefixLength(visible, this.stopStrings);
+      while (end > 0 && visible[end - 1] === '\uFFFD') end -= 1;
+    }
+    end = visible.slice(0, end).trimEnd().length;
+    if (end <= this.shown) return { text: '', stopped: stop !== undefined };
+    const text = visible.slice(this.shown, end);
+    this.shown = end;
+    return { text, stopped: stop !== undefined };
+  }
+}
