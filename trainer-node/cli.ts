@@ -3,6 +3,7 @@ import { PygboxError } from '../shared/errors/pygbox-error.ts';
 import { PYGBOX_VERSION } from '../shared/version.ts';
 import { registerChatCommand } from './commands/chat.ts';
 import { registerDatasetCommand } from './commands/dataset.ts';
+import { registerExportCommand } from './commands/export.ts';
 import { registerImportCommand } from './commands/import.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerTrainCommand } from './commands/train.ts';
@@ -21,6 +22,7 @@ const program = new Command()
 registerImportCommand(program);
 registerDatasetCommand(program);
 registerTrainCommand(program);
+registerExportCommand(program);
 registerServeCommand(program);
 registerChatCommand(program);
 
