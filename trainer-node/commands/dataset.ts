@@ -116,6 +116,7 @@ export function registerDatasetCommand(program: Command): void {
       const options = parseOptions(tokenizerOptionsSchema, rawOptions);
       const { writeGpt2Tokenizer } = await import('../dataset/tokenizer/write-gpt2-tokenizer.ts');
       await writeGpt2Tokenizer(dir, options.variant, options.overwrite);
-      process.stdout.write(`wrote a ${options.variant} tokenizer to ${dir}\n`);
+      const described = options.variant === 'opt' ? 'an OPT-layout' : 'a GPT-2';
+      process.stdout.write(`wrote ${described} tokenizer to ${dir}\n`);
     });
 }
