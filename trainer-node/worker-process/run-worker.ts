@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import type { z } from 'zod';
 import { PygboxError } from '../../shared/errors/pygbox-error.ts';
 import { formatIssuePath } from '../../shared/errors/zod-issue-path.ts';
-import { type TorchrunOptions, torchrunArguments } from './torchrun-arguments.ts';
+import { TORCHRUN_ENVIRONMENT, type TorchrunOptions, torchrunArguments } from './torchrun-arguments.ts';
 import { stderrTailNote } from './worker-failure.ts';
 import { type WorkerPaths, workerPaths } from './worker-paths.ts';
 
@@ -86,6 +86,7 @@ export function runWorker<Event extends { event: string }>(
       PYTHONUNBUFFERED: '1',
       PYTHONDONTWRITEBYTECODE: '1',
       PYTHONIOENCODING: 'utf-8',
+      ...(options.torchrun === undefined ? {} : TORCHRUN_ENVIRONMENT),
       ...options.env,
     },
     stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],

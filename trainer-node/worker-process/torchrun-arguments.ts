@@ -13,6 +13,20 @@ export interface TorchrunOptions {
   masterPort?: number;
 }
 
+/**
+ * Environment for the torchrun launcher. On Ctrl-C torchrun relays SIGTERM to every rank and
+ * SIGKILLs them 30 s later by default: too short for the ranks to finish their step and write a
+ * 1.3B model with its fp32 optimizer state (~16 GB; over a minute on a slow disk), so the
+ * "Ctrl-C saves a checkpoint" promise would break exactly on the big runs. Not much longer either:
+ * when one rank crashes, torchrun sends the same SIGTERM to the others, which may sit in a
+ * collective that never returns, and this is how long they then hang before being killed.
+ * A second Ctrl-C still kills the whole process group at once. (An environment variable, not
+ * `--shutdown-timeout`: an older torch ignores it instead of refusing to start.)
+ */
+export const TORCHRUN_ENVIRONMENT: Readonly<Record<string, string>> = {
+  TORCH_ELASTIC_SHUTDOWN_TIMEOUT: '180',
+};
+
 /** The interpreter arguments that launch `module` under torchrun. */
 export function torchrunArguments(
   options: TorchrunOptions,

@@ -158,6 +158,18 @@ describe('pygbox train through the worker', () => {
       expect(stopped?.[2]).toBe(join(work, 'run-c', `checkpoint-${stopped?.[1]}`));
       expect(existsSync(join(stopped?.[2] ?? '', 'pygbox-checkpoint.json'))).toBe(true);
       expect(stdout).toContain(`resume with: pygbox train --config ${config} --resume\n`);
+      // The worker's side (the test that sent SIGINT to the bare worker was folded in here): the
+      // one checkpoint is the interrupt's, at the step it stopped after, and `interrupted` ends it.
+      const events = readEvents(join(work, 'run-c'));
+      expect(events.filter((event) => event.event === 'checkpoint')).toEqual([
+        { event: 'checkpoint', step: Number(stopped?.[1]), path: stopped?.[2], reason: 'interrupt' },
+      ]);
+      expect(events.at(-1)).toEqual({
+        event: 'interrupted',
+        step: Number(stopped?.[1]),
+        checkpoint: stopped?.[2],
+      });
+      expect(Number(stopped?.[1])).toBeLessThan(12);
     },
     RUN_TIMEOUT,
   );

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { torchrunArguments } from '../../../trainer-node/worker-process/torchrun-arguments.ts';
+import {
+  TORCHRUN_ENVIRONMENT,
+  torchrunArguments,
+} from '../../../trainer-node/worker-process/torchrun-arguments.ts';
 
 describe('torchrunArguments', () => {
   it('launches the module on one machine with only the process count', () => {
@@ -24,5 +27,10 @@ describe('torchrunArguments', () => {
     expect(args.join(' ')).toBe(
       '-m torch.distributed.run --nproc-per-node 8 --nnodes 2 --node-rank 1 --master-addr 10.0.0.1 --master-port 29500 -m pygbox_worker.train',
     );
+  });
+
+  it("gives the ranks far longer than torchrun's 30 s to save after Ctrl-C before it kills them", () => {
+    // torch/distributed/launcher/api.py reads this when --shutdown-timeout is not given.
+    expect(Number(TORCHRUN_ENVIRONMENT.TORCH_ELASTIC_SHUTDOWN_TIMEOUT)).toBeGreaterThanOrEqual(120);
   });
 });

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from conftest import TINY_OPT
@@ -102,3 +103,18 @@ def test_targets_never_cross_an_example_boundary(tiny_dataset: Path) -> None:
     ends = torch.tensor(pack.seq_lens).cumsum(0) - 1
     assert all(pack.targets[int(end)] == -100 for end in ends)
     assert list(pack.position_ids[: pack.seq_lens[0] + 2]) == [*range(pack.seq_lens[0]), 0, 1]
+
+
+def test_a_micro_batch_with_nothing_trained_still_runs_the_head(tiny_dataset: Path) -> None:
+    """Packs of prompt-only examples: no trained column. The head must still run at one column (DDP
+    waits for every parameter's gradient; a zero-width logits tensor is a compiler edge case), and
+    the loss is an exact 0 that contributes nothing."""
+    pack = multi_example_packs(tiny_dataset)[0]
+    untrained = Pack(pack.input_ids, np.full_like(pack.targets, -100), pack.position_ids, pack.seq_lens)
+    batch = collate([untrained], pad_id=1)
+    assert batch.trained_tokens == 0 and batch.trained_columns.tolist() == [0]
+    model = tiny_model("opt", "sdpa")
+    loss = forward_loss_sum(model, batch, StepSettings(attention="sdpa", dtype=torch.float32, max_grad_norm=1.0))
+    loss.backward()
+    assert float(loss.detach()) == 0.0
+    assert model.get_output_embeddings().weight.grad is not None

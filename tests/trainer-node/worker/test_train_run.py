@@ -1,6 +1,7 @@
 """The worker end to end, as `pygbox train` runs it (a child process, JSON lines): the loss falls,
 checkpoints are complete Hugging Face folders, a run killed with SIGKILL resumes onto exactly the
-uninterrupted loss curve, and SIGINT saves before exiting 130."""
+uninterrupted loss curve. (SIGINT's save-and-exit-130 is proven once, through the CLI, in
+tests/trainer-node/train/train-cli.test.ts, which checks the worker's events too.)"""
 
 from __future__ import annotations
 
@@ -12,14 +13,16 @@ from typing import Any
 
 import pytest
 import torch
-from train_helpers import parse_events, run_in_process, run_worker, spawn_worker, step_losses, write_config
+from train_helpers import run_in_process, run_worker, spawn_worker, step_losses, write_config
 
 
 @pytest.fixture(scope="module")
 def reference_run(
     tmp_path_factory: pytest.TempPathFactory, tiny_dataset: Path, tiny_opt_base: Path
 ) -> tuple[Path, list[dict[str, Any]]]:
-    """12 steps uninterrupted, a checkpoint every 3, an eval every 6."""
+    """12 steps uninterrupted, a checkpoint every 3, an eval every 6. A child process like the
+    resumed run it is compared with to 1e-6: in this process (other thread count) the last steps
+    differ by ~1e-6."""
     folder = tmp_path_factory.mktemp("reference")
     config = write_config(folder, tiny_dataset, tiny_opt_base, eval={"every_steps": 6})
     code, events, err = run_worker("--config", str(config))
@@ -132,23 +135,6 @@ def test_resume_after_sigkill_continues_the_same_loss_curve(
     assert events[-1]["event"] == "done" and events[-1]["eval_loss"] == pytest.approx(
         reference[-1]["eval_loss"], abs=1e-6
     )
-
-
-def test_sigint_saves_a_checkpoint_and_exits_130(tmp_path: Path, tiny_dataset: Path, tiny_opt_base: Path) -> None:
-    config = write_config(tmp_path, tiny_dataset, tiny_opt_base, checkpoint={"every_steps": 0})
-    process = spawn_worker("--config", str(config))
-    read_until(process, "step")
-    process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=120)
-    assert process.returncode == 130, err[-3000:]
-    events = parse_events(out)
-    interrupted = events[-1]
-    assert interrupted["event"] == "interrupted" and interrupted["step"] < 12
-    saved = [e for e in events if e["event"] == "checkpoint"]
-    assert saved == [
-        {"event": "checkpoint", "step": interrupted["step"], "path": interrupted["checkpoint"], "reason": "interrupt"}
-    ]
-    assert (Path(interrupted["checkpoint"]) / "pygbox-checkpoint.json").is_file()
 
 
 def test_lora_trains_and_its_merged_folder_loads(

@@ -90,24 +90,36 @@ def step_losses(events: list[dict[str, Any]]) -> dict[int, float]:
 
 def run_in_process(capsys: Any, *args: str) -> tuple[int, list[dict[str, Any]]]:
     """The worker's main() inside the test process (no second import of torch and transformers):
-    for runs whose subject is not the process boundary. Its signal handlers are put back after."""
+    for runs whose subject is not the process boundary. Its signal handlers are put back after.
+    (capsys: whatever earlier code printed is dropped first.)"""
+    capsys.readouterr()
+    return main_in_process(*args)
+
+
+def main_in_process(*args: str) -> tuple[int, list[dict[str, Any]]]:
+    """The worker's main() with stdout captured here (usable from module- and session-scoped
+    fixtures, where capsys is not): saves a child process's seconds of imports per run."""
+    import contextlib
+    import io
     import signal
 
     from pygbox_worker.train.__main__ import main
 
     saved = {kind: signal.getsignal(kind) for kind in (signal.SIGINT, signal.SIGTERM)}
-    capsys.readouterr()
+    out = io.StringIO()
     try:
-        code = main(list(args))
+        with contextlib.redirect_stdout(out):
+            code = main(list(args))
     finally:
         for kind, handler in saved.items():
             signal.signal(kind, handler)
-    return code, parse_events(capsys.readouterr().out)
+    return code, parse_events(out.getvalue())
 
 
 __all__ = [
     "REPO",
     "WORKER",
+    "main_in_process",
     "parse_events",
     "run_in_process",
     "run_worker",

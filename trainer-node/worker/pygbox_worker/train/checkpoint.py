@@ -157,9 +157,28 @@ def interval_checkpoints(output_dir: Path) -> list[tuple[int, Path]]:
     return sorted((step, p) for step, p in found if step is not None and is_complete(p))
 
 
-def prune(output_dir: Path, keep_last: int) -> None:
-    for _, folder in interval_checkpoints(output_dir)[:-keep_last]:
-        shutil.rmtree(folder)
+def _remove(folder: Path) -> None:
+    """Renamed away first: a kill halfway through rmtree must not leave a folder that still looks
+    like a complete checkpoint (its marker and state file gone last, or not at all)."""
+    doomed = folder.with_name(f".{folder.name}.removing")
+    if doomed.exists():
+        shutil.rmtree(doomed)
+    folder.rename(doomed)
+    shutil.rmtree(doomed)
+
+
+def prune(output_dir: Path, keep_last: int, newest_step: int) -> list[Path]:
+    """Keeps the `keep_last` newest interval checkpoints up to `newest_step` (the one just written).
+    Checkpoints of later steps are from an abandoned continuation (this run resumed from an older
+    checkpoint): left in place, `--resume auto` would pick one of them after a crash and silently
+    jump onto the other trajectory, and keep_last would delete this run's own checkpoints in their
+    favour. They are removed; the removed folders are returned for a warning."""
+    found = interval_checkpoints(output_dir)
+    abandoned = [folder for step, folder in found if step > newest_step]
+    current = [folder for step, folder in found if step <= newest_step]
+    for folder in [*abandoned, *current[:-keep_last]]:
+        _remove(folder)
+    return abandoned
 
 
 def newest_checkpoint(output_dir: Path) -> Path | None:

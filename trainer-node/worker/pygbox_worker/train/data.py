@@ -114,6 +114,10 @@ def collate(packs: list[Pack], pad_id: int, pad_to: int | None = None) -> MicroB
         segment_ids[row, :n] = torch.from_numpy(np.repeat(np.arange(len(pack.seq_lens)), pack.seq_lens))
         squared += sum(length * length for length in pack.seq_lens)
     trained_columns = (targets != IGNORE_INDEX).any(dim=0).nonzero().flatten()
+    if trained_columns.numel() == 0:
+        # Packs of prompt-only examples: one column, as idle_batch does, so the head still runs
+        # (DDP waits for its gradient) and no zero-width logits reach the loss or the compiler.
+        trained_columns = torch.zeros(1, dtype=torch.long)
     return MicroBatch(
         input_ids=input_ids,
         position_ids=position_ids,

@@ -23,6 +23,10 @@ from torch import nn
 
 # (name fragment, bf16 dense peak, fp32 peak) per GPU; the first fragment found in the device name wins.
 PEAK_FLOPS: list[tuple[str, float, float]] = [
+    # The PCIe and NVL boards run lower clocks than SXM: matched first, or their MFU reads ~20% low.
+    ("H200 NVL", 836e12, 60e12),
+    ("H100 NVL", 835e12, 60e12),
+    ("H100 PCIe", 756e12, 51e12),
     ("H200", 989e12, 67e12),
     ("H100", 989e12, 67e12),
     ("A100", 312e12, 19.5e12),

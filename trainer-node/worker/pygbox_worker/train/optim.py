@@ -7,11 +7,13 @@ step restores the schedule exactly.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import torch
 from torch import nn
 
-from .config import TrainConfig
+if TYPE_CHECKING:  # only for the annotations: bench/train-gpu.py runs where pydantic is not installed
+    from .config import TrainConfig
 
 
 def build_optimizer(model: nn.Module, train: TrainConfig, device: torch.device) -> torch.optim.AdamW:

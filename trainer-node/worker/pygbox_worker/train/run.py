@@ -234,7 +234,10 @@ class Trainer:
             )
             write_checkpoint(content, folder, self.train_split.index["tokenizer"]["folder"])
             if folder.name.startswith("checkpoint-"):
-                prune(self.output_dir, self.config.checkpoint.keep_last)
+                abandoned = prune(self.output_dir, self.config.checkpoint.keep_last, step)
+                if abandoned:
+                    names = ", ".join(path.name for path in abandoned)
+                    events.warning(f"removed checkpoints past step {step} from the run this one resumed over: {names}")
             events.emit("checkpoint", step=step, path=str(folder), reason=reason)
         barrier(self.processes)
 
