@@ -78,6 +78,13 @@ export async function generateReply<Cache>(options: GenerateReplyOptions<Cache>)
   });
   if (isAborted(options.signal)) return result('aborted', '', 0);
 
+  if (options.contextLength !== undefined && promptIds.length >= options.contextLength) {
+    throw new PygboxError('usage', `the prompt (${promptIds.length} tokens) fills the model's context`, {
+      place: { field: 'contextLength' },
+      hint: `the model has ${options.contextLength} positions: trim the prompt (prepareReplyPrompt does) so the reply has room`,
+    });
+  }
+
   const taken = options.cache === undefined ? undefined : await options.cache.take(promptIds);
   covered = taken?.covered ?? 0;
   let step = await model.forward(promptIds.slice(covered), taken?.cache);
@@ -86,40 +93,52 @@ export async function generateReply<Cache>(options: GenerateReplyOptions<Cache>)
   let firstTokenMs = 0;
   let stopReason: StopReason;
   let rawText = '';
-  for (;;) {
-    const next = sampleNextToken(step.logits, context, settings, random);
-    if (generated.length === 0) firstTokenMs = performance.now() - started;
-    if (stop.eosIds.includes(next)) {
-      stopReason = 'eos';
-      break;
+  // False while a forward call holds the cache: the model consumes (and on failure frees) it.
+  let holdingCache = true;
+  try {
+    for (;;) {
+      const next = sampleNextToken(step.logits, context, settings, random);
+      if (generated.length === 0) firstTokenMs = performance.now() - started;
+      if (stop.eosIds.includes(next)) {
+        stopReason = 'eos';
+        break;
+      }
+      generated.push(next);
+      context.push(next);
+      rawText = decode(generated);
+      const piece = stream.push(rawText);
+      if (piece.text !== '') options.onText?.(piece.text);
+      if (piece.stopped) {
+        stopReason = 'stop-string';
+        break;
+      }
+      if (generated.length >= settings.max_new_tokens) {
+        stopReason = 'length';
+        break;
+      }
+      if (options.contextLength !== undefined && context.length >= options.contextLength) {
+        stopReason = 'length';
+        break;
+      }
+      if (isAborted(options.signal)) {
+        stopReason = 'aborted';
+        break;
+      }
+      holdingCache = false;
+      step = await model.forward([next], step.cache);
+      holdingCache = true;
+      fed += 1;
     }
-    generated.push(next);
-    context.push(next);
-    rawText = decode(generated);
-    const piece = stream.push(rawText);
-    if (piece.text !== '') options.onText?.(piece.text);
-    if (piece.stopped) {
-      stopReason = 'stop-string';
-      break;
+    if (stopReason !== 'stop-string') {
+      const piece = stream.push(rawText, true);
+      if (piece.text !== '') options.onText?.(piece.text);
     }
-    if (generated.length >= settings.max_new_tokens) {
-      stopReason = 'length';
-      break;
-    }
-    if (options.contextLength !== undefined && context.length >= options.contextLength) {
-      stopReason = 'length';
-      break;
-    }
-    if (isAborted(options.signal)) {
-      stopReason = 'aborted';
-      break;
-    }
-    step = await model.forward([next], step.cache);
-    fed += 1;
-  }
-  if (stopReason !== 'stop-string') {
-    const piece = stream.push(rawText, true);
-    if (piece.text !== '') options.onText?.(piece.text);
+  } catch (error) {
+    // The sampler, the decoder or the caller's onText failed between forward calls: the cache in
+    // hand is ours to free (a failing forward frees the one it was given). On WebGPU it holds GPU
+    // buffers that garbage collection never returns.
+    if (holdingCache) await model.disposeCache(step.cache);
+    throw error;
   }
   if (options.cache === undefined) await model.disposeCache(step.cache);
   else await options.cache.keep(step.cache, context.slice(0, fed));

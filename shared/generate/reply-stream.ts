@@ -2,8 +2,10 @@ import { findStopString, stopPrefixLength } from './stop-rules.ts';
 
 /**
  * Turns the decoded text of a growing reply into the pieces safe to show, so what was streamed
- * always equals the start of the final parsed reply. Held back, until later text settles them:
- *   - a tail that may still become a stop string (`\nYo`),
+ * always equals the start of the final parsed reply (parseReply: cut at the stop, trimmed). Held
+ * back, until later text settles them:
+ *   - a tail that may still become a stop string (`\nYo`), measured on the whole decoded text: a
+ *     reply that starts with `\nYo` must hold it too, although the shown text starts after `\n`,
  *   - trailing whitespace (the parsed reply is trimmed, so it shows only once text follows it),
  *   - a trailing U+FFFD (a byte-level token that ends mid-character decodes to it until the rest of
  *     the character's bytes arrive).
@@ -11,8 +13,6 @@ import { findStopString, stopPrefixLength } from './stop-rules.ts';
  */
 export class ReplyStream {
   private shown = 0;
-  private started = false;
-  private offset = 0;
 
   constructor(private readonly stopStrings: readonly string[]) {}
 
@@ -24,23 +24,16 @@ export class ReplyStream {
    */
   push(decoded: string, final = false): { text: string; stopped: boolean } {
     const stop = findStopString(decoded, this.stopStrings);
-    let visible = stop === undefined ? decoded : decoded.slice(0, stop);
-    if (!this.started) {
-      const leading = visible.length - visible.trimStart().length;
-      if (leading === visible.length) return { text: '', stopped: stop !== undefined };
-      this.offset = leading;
-      this.started = true;
-    }
-    visible = visible.slice(this.offset);
-    let end = visible.length;
+    let end = stop ?? decoded.length;
     if (stop === undefined && !final) {
-      end -= stopPrefixLength(visible, this.stopStrings);
-      while (end > 0 && visible[end - 1] === '\uFFFD') end -= 1;
+      end -= stopPrefixLength(decoded, this.stopStrings);
+      while (end > 0 && decoded[end - 1] === '\uFFFD') end -= 1;
     }
-    end = visible.slice(0, end).trimEnd().length;
-    if (end <= this.shown) return { text: '', stopped: stop !== undefined };
-    const text = visible.slice(this.shown, end);
-    this.shown = end;
+    // The settled text, trimmed as parseReply trims: it only ever grows at its end.
+    const settled = decoded.slice(0, end).trim();
+    if (settled.length <= this.shown) return { text: '', stopped: stop !== undefined };
+    const text = settled.slice(this.shown);
+    this.shown = settled.length;
     return { text, stopped: stop !== undefined };
   }
 }

@@ -1,4 +1,5 @@
 import { candidateIds } from './candidates.ts';
+import { finiteLogits } from './finite-logits.ts';
 import { applyMinP } from './min-p.ts';
 import { applyRepetitionPenalty } from './repetition-penalty.ts';
 import type { SamplerSettings } from './sampler-settings.ts';
@@ -34,6 +35,7 @@ function narrow(candidates: Candidates): Candidates {
 
 /**
  * The sampler's steps, in Hugging Face's order (its logits processors, then its warpers):
+ *   0. NaN removed, +Infinity made certain (see finite-logits.ts)
  *   1. repetition penalty over the context window
  *   2. temperature (0: stop here and take the most likely token: greedy)
  *   3. top-k  4. top-p  5. min-p  6. typical-p  (each on what the previous left, renormalised)
@@ -45,7 +47,7 @@ function processCandidates(
   settings: SamplerSettings,
 ): Candidates {
   const penalised = applyRepetitionPenalty(
-    logits,
+    finiteLogits(logits),
     context,
     settings.repetition_penalty,
     settings.repetition_penalty_range,

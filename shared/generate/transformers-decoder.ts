@@ -55,7 +55,12 @@ export function transformersDecoder(model: PreTrainedModel): DecoderModel<Transf
         });
       }
       const logits = outputs.logits;
+      const freeAll = () => {
+        for (const value of Object.values(outputs)) if (value instanceof Tensor) value.dispose();
+        if (cache !== undefined) disposeTensors(cache.tensors, new Set());
+      };
       if (!(logits instanceof Tensor)) {
+        freeAll();
         throw new PygboxError('input-unreadable', 'the model returned no logits', {
           place: { field: 'logits' },
           hint: 'export the model as a causal LM (text-generation-with-past)',
@@ -68,6 +73,7 @@ export function transformersDecoder(model: PreTrainedModel): DecoderModel<Transf
         }
       }
       if (Object.keys(tensors).length === 0) {
+        freeAll();
         throw new PygboxError('input-unreadable', 'the model returns no present.* cache outputs', {
           place: { field: 'present.*' },
           hint: 'export with the KV cache (past_key_values inputs, present outputs) so replies do not recompute the prompt each token',

@@ -74,10 +74,19 @@ export class ChatSession {
     return this.chat.greeting;
   }
 
-  /** The user says `text`; the character answers. */
+  /**
+   * The user says `text`; the character answers. If no reply comes (the message does not fit the
+   * context, the model fails), the message is taken back, so the history stays the alternation
+   * the prompt format expects and the user can try again.
+   */
   async send(text: string, callbacks: ReplyCallbacks = {}): Promise<ReplyOutcome> {
     this.history.push({ role: 'user', text });
-    return await this.generate(callbacks);
+    try {
+      return await this.generate(callbacks);
+    } catch (error) {
+      this.history.pop();
+      throw error;
+    }
   }
 
   /** Whether the last line is a generated reply (not nothing, not only the card's greeting). */
@@ -89,8 +98,13 @@ export class ChatSession {
   /** A new reply in place of the last one; undefined when there is none to replace. */
   async regenerate(callbacks: ReplyCallbacks = {}): Promise<ReplyOutcome | undefined> {
     if (!this.canRegenerate) return undefined;
-    this.history.pop();
-    return await this.generate(callbacks);
+    const replaced = this.history.pop();
+    try {
+      return await this.generate(callbacks);
+    } catch (error) {
+      if (replaced !== undefined) this.history.push(replaced);
+      throw error;
+    }
   }
 
   /** Back to the greeting alone. The cache goes too: the next prompt would not start with it. */
@@ -120,7 +134,6 @@ export class ChatSession {
       ...(callbacks.signal === undefined ? {} : { signal: callbacks.signal }),
       ...(callbacks.onText === undefined ? {} : { onText: callbacks.onText }),
     });
-    this.history.push({ role: 'char', text: outcome.result.reply });
     this.log?.({
       prompt: outcome.prompt.text,
       promptIds: outcome.prompt.ids,
@@ -133,6 +146,8 @@ export class ChatSession {
       stopReason: outcome.result.stopReason,
       seed,
     });
+    // Last: a failure above (the log cannot be written) leaves the history as it was before.
+    this.history.push({ role: 'char', text: outcome.result.reply });
     return outcome;
   }
 }

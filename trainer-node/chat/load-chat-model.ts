@@ -53,7 +53,11 @@ export async function loadChatModel(folder: string, dtype: ChatDtype | 'auto'): 
   const chosen = await chooseDtype(dir, dtype);
   const tokenizer = await loadDatasetTokenizer(dir);
 
-  const { AutoModelForCausalLM, env } = await import('@huggingface/transformers');
+  const { AutoModelForCausalLM, env, LogLevel } = await import('@huggingface/transformers');
+  // When a run fails, transformers.js logs every input it was given, the prompt's ids among them:
+  // the user's words, on stderr. Failures reach the user as a PygboxError instead, which names
+  // the file and never the text.
+  env.logLevel = LogLevel.NONE;
   env.allowLocalModels = true;
   env.allowRemoteModels = false;
   env.useFSCache = false;

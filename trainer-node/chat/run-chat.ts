@@ -1,4 +1,4 @@
-import { appendFileSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { PygboxError } from '../../shared/errors/pygbox-error.ts';
@@ -43,46 +43,63 @@ const COMMANDS = '/regen  a new reply in place of the last · /reset  start over
 export async function runChat(options: RunChatOptions, streams: ChatStreams): Promise<void> {
   const status = (line: string) => streams.status.write(`${line}\n`);
   const chatCharacter = await readCharacter(options);
-  const model = await loadChatModel(options.modelDir, options.dtype);
-  status(
-    `pygbox chat: ${options.modelDir} (${model.modelType}, dtype ${model.dtype}, device ${model.device}, context ${model.contextLength} tokens)`,
-  );
-  status(`character: ${chatCharacter.character.name}, from ${chatCharacter.source}`);
-  const session = new ChatSession(
-    model,
-    chatCharacter,
-    options.settings,
-    options.logPrompts === undefined ? undefined : promptLogger(options.logPrompts),
-  );
-  status(`sampler: ${options.preset} ${JSON.stringify({ ...options.settings, seed: session.seed })}`);
-  const report = (outcome: ReplyOutcome) =>
-    status(formatReplyStats(outcome.result, outcome.prompt.droppedTurns));
+  // Opened before the model loads: a bad path fails at once, not after the first reply.
+  const promptLog = options.logPrompts === undefined ? undefined : openPromptLog(options.logPrompts);
   try {
-    if (options.message !== undefined) {
-      const outcome = await session.send(options.message, { onText: (text) => streams.output.write(text) });
-      streams.output.write('\n');
-      report(outcome);
-      return;
+    const model = await loadChatModel(options.modelDir, options.dtype);
+    status(
+      `pygbox chat: ${options.modelDir} (${model.modelType}, dtype ${model.dtype}, device ${model.device}, context ${model.contextLength} tokens)`,
+    );
+    status(`character: ${chatCharacter.character.name}, from ${chatCharacter.source}`);
+    const session = new ChatSession(model, chatCharacter, options.settings, promptLog?.write);
+    status(`sampler: ${options.preset} ${JSON.stringify({ ...options.settings, seed: session.seed })}`);
+    const report = (outcome: ReplyOutcome) =>
+      status(formatReplyStats(outcome.result, outcome.prompt.droppedTurns));
+    try {
+      if (options.message !== undefined) {
+        const outcome = await session.send(options.message, {
+          onText: (text) => streams.output.write(text),
+        });
+        streams.output.write('\n');
+        report(outcome);
+        return;
+      }
+      await interactiveLoop(session, streams, report);
+    } finally {
+      await session.close();
+      await model.dispose();
     }
-    await interactiveLoop(session, streams, report);
   } finally {
-    await session.close();
-    await model.dispose();
+    promptLog?.close();
   }
 }
 
-/** Appends each turn to the --log-prompts file; a write failure names the file. */
-function promptLogger(file: string): (turn: ChatTurnLog) => void {
-  return (turn) => {
-    try {
-      appendFileSync(file, `${JSON.stringify(turn)}\n`);
-    } catch (cause) {
-      throw new PygboxError('output-failed', 'cannot write the prompt log', {
-        place: { file },
-        hint: 'check that the folder of --log-prompts exists and is writable',
-        cause,
-      });
-    }
+/**
+ * The --log-prompts file: the whole conversation, so it is created readable by the user alone
+ * (0600; an existing file keeps its mode) and appended to, one JSON line per reply.
+ */
+function openPromptLog(file: string): { write: (turn: ChatTurnLog) => void; close: () => void } {
+  const fail = (cause: unknown) =>
+    new PygboxError('output-failed', 'cannot write the prompt log', {
+      place: { file },
+      hint: 'check that the folder of --log-prompts exists and is writable',
+      cause,
+    });
+  let descriptor: number;
+  try {
+    descriptor = openSync(file, 'a', 0o600);
+  } catch (cause) {
+    throw fail(cause);
+  }
+  return {
+    write: (turn) => {
+      try {
+        writeSync(descriptor, `${JSON.stringify(turn)}\n`);
+      } catch (cause) {
+        throw fail(cause);
+      }
+    },
+    close: () => closeSync(descriptor),
   };
 }
 
@@ -114,6 +131,12 @@ async function interactiveLoop(
       const outcome = await run(replying.signal, (text) => streams.output.write(text));
       streams.output.write('\n');
       if (outcome !== undefined) report(outcome);
+    } catch (error) {
+      // A reply that cannot be made (the message does not fit the context) ends that reply, not
+      // the chat: the session took the message back, and the user can say something shorter.
+      if (!(error instanceof PygboxError) || error.code !== 'usage') throw error;
+      streams.output.write('\n');
+      streams.status.write(`pygbox: ${error.describe()}\n`);
     } finally {
       replying = undefined;
     }

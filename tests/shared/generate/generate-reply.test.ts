@@ -107,6 +107,32 @@ describe('generateReply', () => {
     expect(shown).toBe(aborted.reply);
   });
 
+  it('frees the cache it holds when a step fails, and refuses a prompt that fills the context', async () => {
+    const model = new TableModel({ ':': ' more', ' more': ' more' });
+    const failing = generateReply({
+      model,
+      promptIds: prompt,
+      settings: greedy,
+      stop,
+      decode,
+      onText: () => {
+        throw new Error('the page went away');
+      },
+    });
+    await expect(failing).rejects.toThrow('the page went away');
+    expect(model.disposed).toBe(1);
+    const tooLong = generateReply({
+      model,
+      promptIds: prompt,
+      settings: greedy,
+      stop,
+      decode,
+      contextLength: 3,
+    });
+    await expect(tooLong).rejects.toMatchObject({ code: 'usage', place: { field: 'contextLength' } });
+    expect(model.calls).toHaveLength(1);
+  });
+
   it('stops before the context fills', async () => {
     const result = await generateReply({
       model: new TableModel({ ':': ' more', ' more': ' more' }),

@@ -65,6 +65,13 @@ describe('the reply stream', () => {
     expect(streamAll([' Wait', ' Wait  '], true).pieces).toEqual(['Wait']);
   });
 
+  it('holds a reply that starts with the stop, split across tokens', () => {
+    // The reply's leading newline is never shown, but `\nYo` is still the stop's start.
+    expect(streamAll(['\n', '\nYo', '\nYou', '\nYou:'], false)).toEqual({ pieces: [], stopped: true });
+    expect(streamAll([' \nYo', ' \nYou:'], false)).toEqual({ pieces: [], stopped: true });
+    expect(streamAll(['\nYo', '\nYoung'], false).pieces).toEqual(['Young']);
+  });
+
   it('shows nothing for a reply that is only whitespace before the stop', () => {
     expect(streamAll(['  ', ' \nYou:'], false)).toEqual({ pieces: [], stopped: true });
   });

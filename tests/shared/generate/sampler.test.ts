@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PygboxError } from '../../../shared/errors/pygbox-error.ts';
 import { candidateIds } from '../../../shared/generate/candidates.ts';
 import { applyMinP } from '../../../shared/generate/min-p.ts';
 import { applyRepetitionPenalty } from '../../../shared/generate/repetition-penalty.ts';
@@ -217,5 +218,65 @@ describe('the filters on a full-size vocabulary', () => {
     const expected = byFullSort(distance, (id) => probabilities[id] ?? 0, 0.9);
     expect(expected.length).toBeGreaterThan(100);
     expect(kept(applyTypicalP(vocabulary, 0.9))).toEqual(expected);
+  });
+});
+
+describe('logits the model should not have written', () => {
+  it('removes NaN, makes +Infinity certain, and never returns a non-token', () => {
+    const settings = { ...SAMPLER_PRESETS.creative, top_k: 0 };
+    const random = seededRandom(3);
+    const withNaN = Float32Array.of(1, Number.NaN, 2);
+    const drawn = new Set(Array.from({ length: 200 }, () => sampleNextToken(withNaN, [], settings, random)));
+    expect([...drawn].sort()).toEqual([0, 2]);
+    const withInfinity = Float32Array.of(1, Number.POSITIVE_INFINITY, 2);
+    expect(sampleNextToken(withInfinity, [], settings, random)).toBe(1);
+    expect(sampleNextToken(withInfinity, [], SAMPLER_PRESETS.greedy, random)).toBe(1);
+  });
+
+  it('refuses logits with nothing finite in them, naming the logits', () => {
+    let caught: unknown;
+    try {
+      sampleNextToken(Float32Array.of(Number.NaN, Number.NEGATIVE_INFINITY), [], off, seededRandom(1));
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(PygboxError);
+    expect(caught).toMatchObject({ code: 'input-unreadable', place: { field: 'logits' } });
+  });
+
+  it('takes the most likely token at a temperature so small the logits would overflow', () => {
+    // 10 / 1e-38 is beyond float32: divided without the shift, the top logit became +Infinity.
+    const values = Float32Array.of(1, 10, 2, 9.5);
+    const settings = { ...SAMPLER_PRESETS.creative, temperature: 1e-38 };
+    const random = seededRandom(9);
+    for (let draw = 0; draw < 20; draw += 1) expect(sampleNextToken(values, [], settings, random)).toBe(1);
+    expect([...softmax(applyTemperature(values, 1e-38))]).toEqual([0, 1, 0, 0]);
+  });
+});
+
+describe('top-p and typical-p when most probabilities underflow to 0', () => {
+  // A low temperature spreads real logits by hundreds: exp() of the tail is 0 in float64, its
+  // surprise +Infinity. Those scores once made the histogram narrowing loop forever.
+  const spread = Float32Array.from({ length: 5_000 }, (_, id) => (id % 97) * 10);
+
+  it('top-p terminates and keeps the same tokens as a full sort', () => {
+    const probabilities = softmax(spread);
+    const top = Math.max(...probabilities);
+    const expected = [...spread.keys()].filter((id) => probabilities[id] === top);
+    expect(expected.length).toBeGreaterThan(1);
+    expect(kept(applyTopP(spread, 0.9))).toEqual(expected);
+  });
+
+  it('typical-p terminates, keeping only tokens with probability above 0', () => {
+    const keptIds = kept(applyTypicalP(spread, 0.9));
+    expect(keptIds.length).toBeGreaterThan(0);
+    const probabilities = softmax(spread);
+    expect(keptIds.every((id) => (probabilities[id] ?? 0) > 0)).toBe(true);
+  });
+
+  it('a whole draw at temperature 0.02 with the creative preset finishes', () => {
+    const settings = { ...SAMPLER_PRESETS.creative, temperature: 0.02 };
+    const id = sampleNextToken(spread, [], settings, seededRandom(4));
+    expect(spread[id]).toBe(960);
   });
 });

@@ -69,7 +69,11 @@ export interface MemorizedModel {
   tokenizer: DatasetTokenizer;
 }
 
-/** About a minute on two cores: tokenizer, memorizing checkpoint, the exporter (fp32 and q4). */
+/**
+ * 30-60 s on two cores: the tokenizer, then (one Python process) memorizing, the real exporter's
+ * fp32 file with its parity gate, and a q4f16 file from the exporter's quantizer, whose float16 KV
+ * cache the transformers.js adapter must handle too.
+ */
 export async function makeMemorizedModel(root: string): Promise<MemorizedModel> {
   const paths = workerPaths();
   const tokenizerDir = join(root, 'tokenizer');
@@ -89,13 +93,8 @@ export async function makeMemorizedModel(root: string): Promise<MemorizedModel> 
   const model = join(root, 'model');
   execFileSync(
     paths.python,
-    [join(import.meta.dirname, 'memorized_checkpoint.py'), checkpoint, tokenizerDir, sequences],
+    [join(import.meta.dirname, 'memorized_checkpoint.py'), checkpoint, tokenizerDir, sequences, model],
     { env: { ...process.env, PYTHONPATH: paths.workerFolder }, stdio: 'pipe' },
-  );
-  execFileSync(
-    paths.python,
-    ['-m', 'pygbox_worker.export', '--checkpoint', checkpoint, '--out', model, '--dtype', 'fp32,q4'],
-    { cwd: paths.workerFolder, stdio: 'pipe' },
   );
   const card = join(root, 'aria.json');
   writeFileSync(card, JSON.stringify(LIGHTHOUSE_CARD));

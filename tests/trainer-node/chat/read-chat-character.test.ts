@@ -68,6 +68,20 @@ describe('a chat character from a card', () => {
     });
   });
 
+  it('reads a card whose greeting is missing or not text, without one', async () => {
+    const odd = { ...v2, data: { ...v2.data, first_mes: 42 } };
+    const read = await readCardCharacter(write('odd.json', JSON.stringify(odd)));
+    expect(read.character.name).toBe('Brine');
+    expect(read).not.toHaveProperty('greeting');
+  });
+
+  it('names a card file that cannot be read', async () => {
+    const missing = join(dir, 'nowhere.json');
+    const error = await pygboxRejection(readCardCharacter(missing));
+    expect(error).toMatchObject({ code: 'input-unreadable', place: { file: missing } });
+    expect(error.message).toMatch(/cannot read/);
+  });
+
   it('refuses a file that is not a card, naming it', async () => {
     const notCard = write('other.json', JSON.stringify({ spec: 'chara_card_v2', data: { name: '' } }));
     const error = await pygboxRejection(readCardCharacter(notCard));

@@ -20,6 +20,8 @@ export interface CharacterCard {
 
 const cardFieldsSchema = z.looseObject({
   name: z.string().trim().min(1),
+  // Chat opens with it; training does not use it, so a card whose greeting is not text still reads.
+  first_mes: z.string().optional().catch(undefined),
   description: z.string().optional(),
   personality: z.string().optional(),
   scenario: z.string().optional(),
@@ -38,46 +40,80 @@ export function isCharacterCardJson(value: unknown): boolean {
 }
 
 export function cardFromJson(value: unknown, file: string): CharacterCard | SkippedInput {
+  const read = cardWithGreetingFromJson(value, file);
+  return 'card' in read ? read.card : read;
+}
+
+/** A card and its greeting (`first_mes`, trimmed; absent when empty): what `pygbox chat` opens with. */
+export interface CardWithGreeting {
+  card: CharacterCard;
+  greeting?: string;
+}
+
+export function cardWithGreetingFromJson(value: unknown, file: string): CardWithGreeting | SkippedInput {
   // A card that says it is V2/V3 is judged as one, so its error names `data.…` fields.
   const isWrapped = typeof value === 'object' && value !== null && 'spec' in value;
   const parsed = isWrapped
     ? wrappedCardSchema.transform((card) => card.data).safeParse(value)
     : cardFieldsSchema.safeParse(value);
   if (!parsed.success) return { file, message: describeZodProblem('a character card', parsed.error) };
-  const { name, description, personality, scenario, creator } = parsed.data;
+  const { name, description, personality, scenario, creator, first_mes: greeting } = parsed.data;
   const persona = [description, personality]
     .map((text) => text?.trim() ?? '')
     .filter((text) => text !== '')
     .join('\n');
   return {
-    file,
-    name,
-    ...(persona === '' ? {} : { persona }),
-    ...(scenario === undefined || scenario.trim() === '' ? {} : { scenario: scenario.trim() }),
-    ...(creator === undefined || creator.trim() === '' ? {} : { creator: creator.trim() }),
+    card: {
+      file,
+      name,
+      ...(persona === '' ? {} : { persona }),
+      ...(scenario === undefined || scenario.trim() === '' ? {} : { scenario: scenario.trim() }),
+      ...(creator === undefined || creator.trim() === '' ? {} : { creator: creator.trim() }),
+    },
+    ...(greeting === undefined || greeting.trim() === '' ? {} : { greeting: greeting.trim() }),
   };
 }
 
 export async function readCardJson(file: string): Promise<CharacterCard | SkippedInput> {
-  let json: unknown;
+  let read: CardWithGreeting | SkippedInput;
   try {
-    json = JSON.parse(await readFile(file, 'utf8'));
+    read = await readCardWithGreeting(file, 'json');
   } catch {
-    return { file, message: 'not valid JSON' };
+    return { file, message: 'cannot read this file' };
   }
-  return cardFromJson(json, file);
+  return 'card' in read ? read.card : read;
 }
 
 export async function readCardPng(file: string): Promise<CharacterCard | SkippedInput> {
-  const chunks = readPngTextChunks(new Uint8Array(await readFile(file)));
-  if (chunks === undefined) return { file, message: 'not a PNG file' };
-  const encoded = chunks.get('ccv3') ?? chunks.get('chara');
-  if (encoded === undefined) return { file, message: 'this PNG holds no character card (no chara chunk)' };
+  const read = await readCardWithGreeting(file, 'png');
+  return 'card' in read ? read.card : read;
+}
+
+/**
+ * A card file, JSON or PNG, with its greeting. A file that cannot be read at all is thrown as the
+ * file system's error (the caller names the path); a file that is not a card is a SkippedInput.
+ */
+export async function readCardWithGreeting(
+  file: string,
+  kind: 'json' | 'png',
+): Promise<CardWithGreeting | SkippedInput> {
+  const bytes = await readFile(file);
+  let text = bytes.toString('utf8');
+  if (kind === 'png') {
+    const chunks = readPngTextChunks(new Uint8Array(bytes));
+    if (chunks === undefined) return { file, message: 'not a PNG file' };
+    const encoded = chunks.get('ccv3') ?? chunks.get('chara');
+    if (encoded === undefined) return { file, message: 'this PNG holds no character card (no chara chunk)' };
+    text = Buffer.from(encoded, 'base64').toString('utf8');
+  }
   let json: unknown;
   try {
-    json = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8'));
+    json = JSON.parse(text);
   } catch {
-    return { file, message: 'the chara chunk is not base64-encoded JSON' };
+    return {
+      file,
+      message: kind === 'png' ? 'the chara chunk is not base64-encoded JSON' : 'not valid JSON',
+    };
   }
-  return cardFromJson(json, file);
+  return cardWithGreetingFromJson(json, file);
 }
