@@ -6,6 +6,7 @@ import {
   resolveSamplerSettings,
   SAMPLER_PRESET_NAMES,
 } from '../../shared/generate/sampler-presets.ts';
+import { parseCommandOptions } from './parse-command-options.ts';
 
 const number = z.coerce.number();
 const chatOptionsSchema = z.object({
@@ -28,16 +29,6 @@ const chatOptionsSchema = z.object({
 });
 
 /** Commander's own errors are ugly for numbers; zod's are turned into a usage error naming the option. */
-function parseOptions<T>(schema: z.ZodType<T>, raw: unknown): T {
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const option = String(issue?.path[0] ?? '').replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
-  throw new PygboxError('usage', `invalid --${option}: ${issue?.message ?? 'invalid value'}`, {
-    hint: 'see pygbox chat --help',
-  });
-}
-
 export function registerChatCommand(program: Command): void {
   program
     .command('chat')
@@ -69,7 +60,7 @@ export function registerChatCommand(program: Command): void {
     .option('--message <text>', '[string] say this, print the reply, and exit')
     .option('--log-prompts <file>', "[string] append each reply's prompt, fed ids and output as JSON lines")
     .action(async (modelDir: string, rawOptions: unknown) => {
-      const options = parseOptions(chatOptionsSchema, rawOptions);
+      const options = parseCommandOptions(chatOptionsSchema, rawOptions, 'chat');
       if (options.character !== undefined && options.chat !== undefined) {
         throw new PygboxError('usage', 'give --character or --chat, not both', {
           hint: 'a card gives the character; a dumped chat gives its character and greeting',

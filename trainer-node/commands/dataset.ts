@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { PygboxError } from '../../shared/errors/pygbox-error.ts';
+import { parseCommandOptions } from './parse-command-options.ts';
 import { addPrivacyOptions } from './privacy-options.ts';
 
 const buildOptionsSchema = z.object({
@@ -28,17 +28,6 @@ const tokenizerOptionsSchema = z.object({
   variant: z.enum(['gpt2', 'opt']),
   overwrite: z.boolean().default(false),
 });
-
-/** Commander's own errors are ugly for numbers; zod's are turned into a usage error naming the option. */
-function parseOptions<T>(schema: z.ZodType<T>, raw: unknown): T {
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const option = String(issue?.path[0] ?? '').replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
-  throw new PygboxError('usage', `invalid --${option}: ${issue?.message ?? 'invalid value'}`, {
-    hint: 'see pygbox dataset <command> --help',
-  });
-}
 
 export function registerDatasetCommand(program: Command): void {
   const dataset = program.command('dataset').description('build tokenized, masked training data from chats');
@@ -69,7 +58,7 @@ export function registerDatasetCommand(program: Command): void {
     .option('--strict', 'fail on any input that cannot be used, instead of skipping it')
     .option('--overwrite', 'replace the output folder if it exists (only once the new one is complete)')
     .action(async (inputs: string[], rawOptions: unknown) => {
-      const options = parseOptions(buildOptionsSchema, rawOptions);
+      const options = parseCommandOptions(buildOptionsSchema, rawOptions, 'dataset build');
       const { runDatasetBuild, DEFAULT_BUILD_OPTIONS } = await import('../dataset/run-dataset-build.ts');
       const { formatBuildSummary } = await import('../dataset/format-build-summary.ts');
       const result = await runDatasetBuild({
@@ -99,7 +88,7 @@ export function registerDatasetCommand(program: Command): void {
     .option('--example <n>', '[number] index of the first example to show', '0')
     .option('--count <n>', '[number] how many examples to show', '1')
     .action(async (dir: string, rawOptions: unknown) => {
-      const options = parseOptions(showOptionsSchema, rawOptions);
+      const options = parseCommandOptions(showOptionsSchema, rawOptions, 'dataset show');
       const { showDatasetExamples } = await import('../dataset/show-dataset-examples.ts');
       process.stdout.write(
         `${await showDatasetExamples(dir, options.split, options.example, options.count)}\n`,
@@ -113,7 +102,7 @@ export function registerDatasetCommand(program: Command): void {
     .option('--variant <name>', "[gpt2|opt] GPT-2 as published, or OPT's arrangement (prepends </s>)", 'gpt2')
     .option('--overwrite', 'replace tokenizer files already there')
     .action(async (dir: string, rawOptions: unknown) => {
-      const options = parseOptions(tokenizerOptionsSchema, rawOptions);
+      const options = parseCommandOptions(tokenizerOptionsSchema, rawOptions, 'dataset tokenizer');
       const { writeGpt2Tokenizer } = await import('../dataset/tokenizer/write-gpt2-tokenizer.ts');
       await writeGpt2Tokenizer(dir, options.variant, options.overwrite);
       const described = options.variant === 'opt' ? 'an OPT-layout' : 'a GPT-2';

@@ -8,6 +8,7 @@ import {
   SERVE_DEFAULTS,
   type ServeConfig,
 } from '../serve/serve-config.ts';
+import { parseCommandOptions } from './parse-command-options.ts';
 
 const positiveInt = z.coerce.number().int().min(1);
 
@@ -84,18 +85,22 @@ export function registerServeCommand(program: Command): void {
       `\nEnvironment: ${ADMIN_TOKEN_ENV} turns on the admin API (listing, export) for that bearer token.`,
     )
     .action(async (rawOptions: Record<string, unknown>) => {
-      const options = parseOptions(serveOptionsSchema, {
-        host: SERVE_DEFAULTS.host,
-        port: SERVE_DEFAULTS.port,
-        data: SERVE_DEFAULTS.dataDir,
-        maxUploadMb: SERVE_DEFAULTS.maxUploadMegabytes,
-        rate: SERVE_DEFAULTS.uploadsPerMinute,
-        burst: SERVE_DEFAULTS.uploadBurst,
-        maxConcurrent: SERVE_DEFAULTS.maxConcurrentUploads,
-        maxConcurrentPerClient: SERVE_DEFAULTS.maxConcurrentUploadsPerClient,
-        verifyThreads: SERVE_DEFAULTS.verifyThreads,
-        ...definedOnly(rawOptions),
-      });
+      const options = parseCommandOptions(
+        serveOptionsSchema,
+        {
+          host: SERVE_DEFAULTS.host,
+          port: SERVE_DEFAULTS.port,
+          data: SERVE_DEFAULTS.dataDir,
+          maxUploadMb: SERVE_DEFAULTS.maxUploadMegabytes,
+          rate: SERVE_DEFAULTS.uploadsPerMinute,
+          burst: SERVE_DEFAULTS.uploadBurst,
+          maxConcurrent: SERVE_DEFAULTS.maxConcurrentUploads,
+          maxConcurrentPerClient: SERVE_DEFAULTS.maxConcurrentUploadsPerClient,
+          verifyThreads: SERVE_DEFAULTS.verifyThreads,
+          ...definedOnly(rawOptions),
+        },
+        'serve',
+      );
       const { readOperatorBlocklist } = await import('../serve/operator-blocklist.ts');
       const { startServer } = await import('../serve/start-server.ts');
       const config: ServeConfig = {
@@ -139,10 +144,11 @@ export function registerServeCommand(program: Command): void {
     .option('--blocklist <file>', '[string] names to check for once more, one a line (also PYGBOX_BLOCKLIST)')
     .action(async (_rawOptions: unknown, command: Command) => {
       // With the parent's: commander gives `--data` to `serve` wherever it stands on the line.
-      const options = parseOptions(exportOptionsSchema, {
-        data: SERVE_DEFAULTS.dataDir,
-        ...definedOnly(command.optsWithGlobals()),
-      });
+      const options = parseCommandOptions(
+        exportOptionsSchema,
+        { data: SERVE_DEFAULTS.dataDir, ...definedOnly(command.optsWithGlobals()) },
+        'serve export',
+      );
       if (options.public !== true) {
         throw new PygboxError('usage', 'only the public subset can be exported', {
           hint: 'pass --public: chats kept private by their contributors never leave the server',
@@ -196,14 +202,4 @@ function adminTokenFromEnv(): string | undefined {
 
 function definedOnly(options: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
-}
-
-function parseOptions<T>(schema: z.ZodType<T>, options: Record<string, unknown>): T {
-  const parsed = schema.safeParse(options);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const option = `--${String(issue?.path[0] ?? '').replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
-  throw new PygboxError('usage', `${option}: ${issue?.message ?? 'invalid value'}`, {
-    hint: 'see pygbox serve --help',
-  });
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { PygboxError } from '../../shared/errors/pygbox-error.ts';
+import { parseCommandOptions } from './parse-command-options.ts';
 
 const trainOptionsSchema = z
   .object({
@@ -30,16 +30,6 @@ const trainOptionsSchema = z
     }
   });
 
-function parseTrainOptions(raw: unknown): z.infer<typeof trainOptionsSchema> {
-  const parsed = trainOptionsSchema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const option = String(issue?.path[0] ?? '').replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
-  throw new PygboxError('usage', `invalid --${option}: ${issue?.message ?? 'invalid value'}`, {
-    hint: 'see pygbox train --help',
-  });
-}
-
 export function registerTrainCommand(program: Command): void {
   program
     .command('train')
@@ -61,7 +51,7 @@ export function registerTrainCommand(program: Command): void {
     )
     .option('--dry-run', 'check the config, dataset and output folder, print the settings, start nothing')
     .action(async (rawOptions: unknown) => {
-      const options = parseTrainOptions(rawOptions);
+      const options = parseCommandOptions(trainOptionsSchema, rawOptions, 'train');
       const { runTraining } = await import('../train/run-training.ts');
       process.exitCode = await runTraining({
         config: options.config,

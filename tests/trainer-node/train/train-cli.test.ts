@@ -10,7 +10,7 @@ import { buildFixtureDataset, ROOT, writeTrainConfig } from './train-fixture.ts'
  * OPT on a dataset built from the samples. Checks the loss falls, that a run killed with SIGKILL
  * resumes onto exactly the loss curve of an uninterrupted run, and that Ctrl-C saves and exits 130.
  */
-const CLI = join(ROOT, 'tests/trainer-node/train/train-cli.ts');
+const CLI = join(ROOT, 'trainer-node/bin/pygbox.js');
 const RUN_TIMEOUT = 150_000;
 
 let work: string;
@@ -29,7 +29,7 @@ interface CliRun {
 }
 
 function runCli(args: string[]): CliRun {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'train', ...args], {
+  const child = spawn(process.execPath, [CLI, 'train', ...args], {
     cwd: ROOT,
     // One thread: steady timings on a shared machine, and the same arithmetic in every run.
     env: { ...process.env, OMP_NUM_THREADS: '1' },
