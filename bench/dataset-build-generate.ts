@@ -8,10 +8,10 @@ import { writeFileSync } from 'node:fs';
 import { auditChats } from '../shared/anonymize/audit.ts';
 import { anonChatKey } from '../shared/anonymize/chat-key.ts';
 import type { AnonChat } from '../shared/chat/anon-chat.ts';
+import { seededRandom } from '../shared/generate/seeded-random.ts';
 import { PYGBOX_VERSION } from '../shared/version.ts';
 import { writeExportZip } from '../shared/zip/write-export-zip.ts';
 import { nodeZipCodec } from '../trainer-node/io/node-zip-codec.ts';
-import { seededRandom } from './seeded-random.ts';
 
 const WORDS = (
   'the a and you I she he it they we smile look softly toward window rain coffee night city story ' +

@@ -1,4 +1,4 @@
-import { seededRandom } from './seeded-random.ts';
+import { seededRandom } from '../shared/generate/seeded-random.ts';
 
 /**
  * A deterministic synthetic capture set for the benchmarks: neo `turns` pages of invented chats,

@@ -1,9 +1,9 @@
 import { auditChats } from '../shared/anonymize/audit.ts';
 import { anonChatKey } from '../shared/anonymize/chat-key.ts';
 import type { AnonChat, AnonMessage } from '../shared/chat/anon-chat.ts';
+import { seededRandom } from '../shared/generate/seeded-random.ts';
 import { writeExportZip } from '../shared/zip/write-export-zip.ts';
 import { nodeZipCodec } from '../trainer-node/io/node-zip-codec.ts';
-import { seededRandom } from './seeded-random.ts';
 
 /**
  * Invented export zips for the collection server's benchmark: chats of made-up words (no digits,
