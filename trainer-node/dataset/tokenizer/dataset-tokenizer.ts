@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { z } from 'zod';
 import { PygboxError } from '../../../shared/errors/pygbox-error.ts';
+import type { ChatTokenizer } from '../../../shared/generate/chat-tokenizer.ts';
 import { sha256Hex } from '../../../shared/zip/sha256-hex.ts';
 
 /**
@@ -14,15 +15,7 @@ import { sha256Hex } from '../../../shared/zip/sha256-hex.ts';
  * and appends `eosId` after each reply, so which positions are trained is decided by position. A
  * post-processor that appends tokens after the text is refused (see specialPrefix).
  */
-export interface DatasetTokenizer {
-  /** Ids of a piece of text, no special tokens added. */
-  encode(text: string): number[];
-  /** Ids of a whole text as the tokenizer encodes it for a model, special tokens added. */
-  encodeWithSpecials(text: string): number[];
-  decode(ids: readonly number[]): string;
-  prefixIds: readonly number[];
-  eosId: number;
-  eosText: string;
+export interface DatasetTokenizer extends ChatTokenizer {
   /** Texts of the added special tokens; a chat that types one literally would inject its id. */
   specialTexts: readonly string[];
   vocabSize: number;
