@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import {
+  fp32ParitySchema,
+  modelFileSchema,
+  quantizedParitySchema,
+} from '../../shared/model/model-manifest.ts';
 import { workerErrorEventSchema, workerWarningEventSchema } from '../worker-process/common-events.ts';
 
 /**
@@ -11,26 +16,6 @@ export const exportStageEventSchema = z.object({
   detail: z.string().nullable(),
 });
 
-const fp32ParitySchema = z.object({
-  max_logit_diff_no_cache: z.number(),
-  max_logit_diff_with_cache: z.number(),
-  greedy_tokens: z.number().int(),
-  greedy_identical: z.boolean(),
-  threshold: z.number(),
-});
-
-const quantizedParitySchema = z.object({
-  dtype: z.string(),
-  file: z.string(),
-  perplexity: z.number(),
-  fp32_perplexity: z.number(),
-  perplexity_increase_pct: z.number(),
-  top1_agreement: z.number(),
-  positions: z.number().int(),
-  max_perplexity_increase_pct: z.number(),
-  min_top1_agreement: z.number(),
-});
-
 export const parityEventSchema = z.object({
   event: z.literal('parity'),
   fp32: fp32ParitySchema,
@@ -39,11 +24,8 @@ export const parityEventSchema = z.object({
 });
 export type ParityEvent = z.infer<typeof parityEventSchema>;
 
-export const exportedFileSchema = z.object({
-  path: z.string().min(1),
-  bytes: z.number().int().min(0),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
-});
+/** The files the export wrote: the descriptor's entries plus the descriptor itself. */
+export const exportedFileSchema = modelFileSchema;
 export type ExportedFile = z.infer<typeof exportedFileSchema>;
 
 export const exportDoneEventSchema = z.object({

@@ -1,6 +1,13 @@
 import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { PygboxError } from '../../shared/errors/pygbox-error.ts';
+import { formatIssuePath } from '../../shared/errors/zod-issue-path.ts';
+import {
+  MODEL_MANIFEST_PATH,
+  type ModelManifest,
+  modelManifestSchema,
+} from '../../shared/model/model-manifest.ts';
 import type { WorkerErrorEvent } from '../worker-process/common-events.ts';
 import { ensureWorkerEnvironment } from '../worker-process/ensure-worker-environment.ts';
 import { runWorker } from '../worker-process/run-worker.ts';
@@ -31,6 +38,8 @@ export interface ExportResult {
   zip: string | undefined;
   files: ExportedFile[];
   parity: ParityEvent | undefined;
+  /** The folder's pygbox-model.json, parsed with the schema the extension's importer uses. */
+  manifest: ModelManifest;
 }
 
 function isDirectory(path: string): boolean {
@@ -134,6 +143,7 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
     throw workerFailure(EXPORT_WORKER_MODULE, exit, reported, { file: checkpoint });
   }
 
+  const manifest = await readManifest(out);
   if (zip !== undefined) {
     progress(`zip: ${basename(zip)}`);
     await writeModelZip(
@@ -141,5 +151,21 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
       files.map((file) => ({ path: file.path, file: join(out, file.path), bytes: file.bytes })),
     );
   }
-  return { out, zip, files, parity };
+  return { out, zip, files, parity, manifest };
+}
+
+/** The descriptor must pass the importer's schema before a zip carries it to the extension. */
+async function readManifest(out: string): Promise<ModelManifest> {
+  const file = join(out, MODEL_MANIFEST_PATH);
+  const parsed = modelManifestSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new PygboxError(
+    'worker-failed',
+    `the export's descriptor does not match the model schema: ${issue?.message}`,
+    {
+      place: { file, field: issue === undefined ? undefined : formatIssuePath(issue.path) },
+      hint: 'the worker and the CLI are from different versions; reinstall pygbox',
+    },
+  );
 }

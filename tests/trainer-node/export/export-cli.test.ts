@@ -1,11 +1,21 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AutoModelForCausalLM, AutoTokenizer, env } from '@huggingface/transformers';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { MODEL_MANIFEST_PATH, modelManifestSchema } from '../../../shared/model/model-manifest.ts';
 import { workerPaths } from '../../../trainer-node/worker-process/worker-paths.ts';
 import { runPygboxExport } from './pygbox-export-command.ts';
 import { makeTinyCheckpoint, type TinyExport } from './tiny-exported-model.ts';
@@ -70,6 +80,18 @@ describe('pygbox export', () => {
     expect(exported.stderr).toContain('export: parity-q4f16');
   });
 
+  it("writes a descriptor the importer's schema accepts, with the tokenizer's ids and no local path", () => {
+    const text = readFileSync(join(made.model, MODEL_MANIFEST_PATH), 'utf8');
+    const manifest = modelManifestSchema.parse(JSON.parse(text));
+    expect(manifest.special_tokens).toEqual({ bos_token_id: 2, eos_token_id: 2, pad_token_id: 1 });
+    expect(manifest.dtypes).toEqual(['fp32', 'q8', 'q4', 'q4f16']);
+    expect(manifest.parity.quantized.map((q) => q.dtype)).toEqual(['q8', 'q4', 'q4f16']);
+    for (const written of [text, readFileSync(join(made.model, 'README.md'), 'utf8')]) {
+      expect(written).not.toContain(root);
+      expect(written).not.toContain(homedir());
+    }
+  });
+
   it('zips every file of the folder, stored, byte for byte', () => {
     const zipFile = `${made.model}.zip`;
     const entries = unzipSync(readFileSync(zipFile));
@@ -116,19 +138,17 @@ describe('pygbox export', () => {
     }
   }, 180_000);
 
-  it('fails, writing nothing, when the parity gate fails', async () => {
-    const out = join(root, 'gated');
-    const failed = await runPygboxExport([
-      made.checkpoint,
-      '-o',
-      out,
-      '--dtype',
-      'fp32',
-      '--max-logit-diff',
-      '1e-12',
-    ]);
+  it('fails in seconds, writing nothing, when the eval dataset ends replies with another EOS', async () => {
+    // The model would learn to stop at 50256 while the folder says 2: no choice of ids is right.
+    const dataset = join(root, 'other-eos-dataset');
+    mkdirSync(dataset);
+    writeFileSync(join(dataset, 'index.json'), JSON.stringify({ tokenizer: { eosTokenId: 50256 } }));
+    const out = join(root, 'refused');
+    const failed = await runPygboxExport([made.checkpoint, '-o', out, '--eval-dataset', dataset]);
     expect(failed.code).toBe(1);
-    expect(failed.stderr).toMatch(/pygbox: .*parity\.fp32: parity gate: fp32 ONNX differs from PyTorch by/);
+    expect(failed.stderr).toMatch(
+      /pygbox: .*tokenizer\.eosTokenId: .*replies end with token 50256, but the checkpoint's tokenizer says eos_token_id is 2/,
+    );
     expect(existsSync(out)).toBe(false);
     expect(existsSync(`${out}.zip`)).toBe(false);
     expect(readdirSync(root).filter((name) => name.includes('partial'))).toEqual([]);

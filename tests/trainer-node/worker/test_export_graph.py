@@ -1,5 +1,8 @@
 """The exporter's graph work on a tiny OPT (real torch export, real onnxruntime): axis names, the
-rewrites that make every weight a MatMul with a constant B, and what each quantizer leaves behind."""
+rewrites that make every weight a MatMul with a constant B, and what each quantizer leaves behind.
+
+The files are the session's one full export (test_export_cli.exported_once: a 2-layer OPT whose
+embeddings are narrower than its hidden size, so project_in/out exist as in OPT-350m)."""
 
 from __future__ import annotations
 
@@ -9,13 +12,12 @@ from pathlib import Path
 import numpy as np
 import onnx
 import pytest
-import torch
 from onnx import TensorProto, helper, numpy_helper
-from transformers import OPTConfig, OPTForCausalLM
 
 from pygbox_worker.export import graph_rewrites, onnx_export, quantize
 from pygbox_worker.export.onnx_files import save_onnx
 from pygbox_worker.export.onnx_runner import OnnxRunner
+from test_export_cli import exported_once
 
 FLOAT_TYPES = (TensorProto.FLOAT, TensorProto.FLOAT16)
 #: Float weights above this many elements would mean a matrix escaped quantization.
@@ -23,39 +25,31 @@ SMALL = 4096
 
 
 @pytest.fixture(scope="module")
-def tiny() -> tuple[OPTForCausalLM, onnx.ModelProto]:
-    torch.manual_seed(0)
-    config = OPTConfig(
-        vocab_size=50272, hidden_size=64, num_hidden_layers=2, ffn_dim=128, num_attention_heads=4,
-        word_embed_proj_dim=32, max_position_embeddings=128,
-    )  # fmt: skip  (word_embed_proj_dim != hidden: project_in/out, as OPT-350m)
-    model = OPTForCausalLM(config).eval()
-    graph = onnx_export.export_fp32(model, Path("tiny.onnx"))
-    return model, graph
+def files(tmp_path_factory: pytest.TempPathFactory, tiny_dataset: Path) -> dict[str, Path]:
+    _, model_dir, _ = exported_once(tmp_path_factory, tiny_dataset)
+    onnx_dir = model_dir / "onnx"
+    folded, _ = graph_rewrites.for_quantization(onnx.load(onnx_dir / "model.onnx"))
+    folded_file = tmp_path_factory.mktemp("folded") / "folded.onnx"
+    save_onnx(folded, folded_file)
+    return {
+        "model": onnx_dir / "model.onnx",
+        "folded": folded_file,
+        **{name: onnx_dir / f"{name}.onnx" for name in ("model_quantized", "model_q4", "model_q4f16")},
+    }
 
 
-@pytest.fixture(scope="module")
-def files(tiny, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    _, exported = tiny
-    folder = tmp_path_factory.mktemp("onnx")
-    fp32 = onnx.ModelProto()
-    fp32.CopyFrom(exported)
-    graph_rewrites.prepare_fp32(fp32)
-    save_onnx(fp32, folder / "model.onnx")
-    folded, _ = graph_rewrites.for_quantization(fp32)
-    save_onnx(folded, folder / "folded.onnx")
-    quantize.quantize_q8(folder / "folded.onnx", folder / "model_quantized.onnx")
-    quantize.quantize_q4(folded, folder / "model_q4.onnx")
-    quantize.quantize_q4f16(folded, folder / "model_q4f16.onnx")
-    return {name: folder / f"{name}.onnx" for name in ("model", "folded", "model_quantized", "model_q4", "model_q4f16")}
+def run(model: onnx.ModelProto, feeds: dict[str, np.ndarray]) -> np.ndarray:
+    import onnxruntime as ort
+
+    return ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"]).run(None, feeds)[0]
 
 
 def ops(path: Path) -> Counter:
     return Counter(node.op_type for node in onnx.load(path).graph.node)
 
 
-def test_inputs_and_outputs_carry_the_axis_names_transformers_js_fills_in(tiny) -> None:
-    _, graph = tiny
+def test_inputs_and_outputs_carry_the_axis_names_transformers_js_fills_in(files) -> None:
+    graph = onnx.load(files["model"], load_external_data=False)
     dims = {v.name: [d.dim_param or d.dim_value for d in v.type.tensor_type.shape.dim] for v in [*graph.graph.input, *graph.graph.output]}
     assert dims["input_ids"] == ["batch_size", "sequence_length"]
     assert dims["attention_mask"] == ["batch_size", "total_sequence_length"]
@@ -64,12 +58,35 @@ def test_inputs_and_outputs_carry_the_axis_names_transformers_js_fills_in(tiny) 
     assert dims["present.1.value"] == ["batch_size", 4, "total_sequence_length", 16]
     assert dims["logits"] == ["batch_size", "sequence_length", 50272]
     assert [v.name for v in graph.graph.input][3:] == onnx_export.past_names(2)
+    assert [v.name for v in graph.graph.output][1:] == onnx_export.present_names(2)
 
 
-def test_rewrites_leave_no_gemm_and_give_the_tied_head_its_own_matrix(tiny, files) -> None:
-    _, exported = tiny
-    assert Counter(n.op_type for n in exported.graph.node)["Gemm"] == 4  # fc1, fc2 per layer: the trap
-    assert ops(files["model"])["Gemm"] == 0
+def test_gemm_becomes_matmul_with_a_pre_transposed_weight_and_the_same_result() -> None:
+    """The dynamo export writes OPT's fc1/fc2 as Gemm(transB=1) + bias, which the 4-bit quantizer skips."""
+    rng = np.random.default_rng(0)
+    weight, bias = rng.normal(size=(5, 3)).astype(np.float32), rng.normal(size=5).astype(np.float32)
+    graph = helper.make_graph(
+        [helper.make_node("Gemm", ["x", "w", "b"], ["y"], transB=1)],
+        "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 5])],
+        [numpy_helper.from_array(weight, "w"), numpy_helper.from_array(bias, "b")],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)], ir_version=10)
+    x = {"x": rng.normal(size=(2, 3)).astype(np.float32)}
+    expected = run(model, x)
+    assert graph_rewrites.gemm_to_matmul(model) == 1
+    graph_rewrites.prune_dead(model)
+    assert [n.op_type for n in model.graph.node] == ["MatMul", "Add"]
+    assert [list(i.dims) for i in model.graph.initializer] == [[5], [3, 5]]
+    assert np.allclose(run(model, x), expected, atol=1e-6)
+
+
+def test_rewrites_leave_no_gemm_and_give_the_tied_head_its_own_matrix_in_the_quantizer_input(files) -> None:
+    fp32 = onnx.load(files["model"])
+    assert Counter(n.op_type for n in fp32.graph.node)["Gemm"] == 0
+    # The shipped fp32 file keeps one vocabulary-sized table: the tied head reads the embedding.
+    assert sum(i.dims[0] == 50272 for i in fp32.graph.initializer if len(i.dims) == 2) == 1
     folded = onnx.load(files["folded"])
     inits = {i.name for i in folded.graph.initializer}
     matmuls = [n for n in folded.graph.node if n.op_type == "MatMul"]
@@ -80,15 +97,13 @@ def test_rewrites_leave_no_gemm_and_give_the_tied_head_its_own_matrix(tiny, file
     assert len(folded.graph.value_info) == 0
 
 
-def test_rewritten_graphs_compute_what_pytorch_computes(tiny, files) -> None:
-    model, _ = tiny
-    ids = np.asarray([[2, 100, 2000, 30000, 7, 8]], dtype=np.int64)
-    with torch.no_grad():
-        reference = model(input_ids=torch.from_numpy(ids)).logits.numpy()
-    for name in ("model", "folded"):
-        logits, present = OnnxRunner(files[name]).forward(ids, np.ones_like(ids))
-        assert np.abs(logits - reference).max() < 1e-4, name
-        assert present[0].shape == (1, 4, 6, 16)
+def test_the_quantizer_input_computes_what_the_fp32_file_computes(files) -> None:
+    ids = np.asarray([[2, 100, 2000, 30000, 7, 8], [1, 1, 2, 100, 5, 6]], dtype=np.int64)
+    mask = np.asarray([[1] * 6, [0, 0, 1, 1, 1, 1]], dtype=np.int64)  # left padding, batch 2
+    expected, _ = OnnxRunner(files["model"]).forward(ids, mask)
+    logits, present = OnnxRunner(files["folded"]).forward(ids, mask)
+    assert np.abs(logits - expected)[mask.astype(bool)].max() < 1e-5
+    assert present[0].shape == (2, 4, 6, 16)
 
 
 def test_q4_quantizes_every_constant_matmul_and_keeps_to_web_runtime_ops(files) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -86,8 +87,19 @@ def quiet_libraries() -> None:
     transformers_logging.disable_progress_bar()
 
 
+def _interrupt_on_sigterm() -> None:
+    """SIGTERM (a closed terminal, a service manager, the CLI forwarding it) takes the same path as
+    Ctrl-C: the half-written folder is removed. Python's default would exit on the spot and leave it."""
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
+    _interrupt_on_sigterm()
     quiet_libraries()
     from . import pipeline
 

@@ -46,7 +46,8 @@ class EvalExample:
 @dataclass(frozen=True)
 class EvalSet:
     examples: list[EvalExample]
-    #: Where they came from, for the model card.
+    #: Where they came from, for the model card: the dataset folder's name, never its path (the
+    #: card travels with the model; the user's home folder should not).
     source: str
 
 
@@ -73,10 +74,10 @@ def _from_dataset(folder: Path, vocab_size: int) -> EvalSet:
                 )
             examples.append(EvalExample(input_ids=ids.tolist(), trained=(labels != -100).tolist()))
             if len(examples) == MAX_EXAMPLES:
-                return EvalSet(examples, f"{folder} ({split} split, first {len(examples)} examples)")
+                return EvalSet(examples, f"{folder.name} ({split} split, first {len(examples)} examples)")
     if not examples:
         raise ExportError(f"{folder}: no examples with reply tokens", "build the dataset from chats with bot replies", field="eval_dataset")
-    return EvalSet(examples, f"{folder} ({split} split, {len(examples)} examples)")
+    return EvalSet(examples, f"{folder.name} ({split} split, {len(examples)} examples)")
 
 
 def _built_in(tokenizer: PreTrainedTokenizerBase) -> EvalSet:

@@ -14,11 +14,13 @@ from ..events import emit, log
 from . import graph_rewrites, onnx_export, output_folder, quantize
 from .checkpoint import COPIED_FILES, Checkpoint, read_checkpoint
 from .errors import ExportError
-from .eval_examples import load_eval_set
-from .model_card import write_descriptions
+from .eval_examples import EvalSet, load_eval_set
+from .fp16_headroom import FP16_WARN_ABOVE, largest_activation
+from .model_card import public_name, write_descriptions
 from .onnx_files import data_file, declare_external_data, save_onnx
 from .onnx_runner import OnnxRunner
 from .parity import Thresholds, fp32_parity, quantized_parity, reply_scores
+from .special_ids import SpecialIds, align_special_ids, check_dataset_eos, tokenizer_special_ids
 from .tokenizer_check import check_same_ids, check_tokenizer_files
 
 
@@ -44,6 +46,26 @@ def _load_model(folder: Path) -> PreTrainedModel:
     return model.eval()
 
 
+def _model_name(folder: Path) -> str:
+    """The run's name: the checkpoint folder's, or for `<output_dir>/final` the output dir's - but
+    not a home folder's (that is the user's login name)."""
+    named = folder.parent if folder.name in ("final", "") or folder.name.startswith("checkpoint-") else folder
+    return "pygbox-model" if named == Path.home() or named.name == "" else named.name
+
+
+def _warn_about_fp16_range(model: PreTrainedModel, eval_set: EvalSet) -> None:
+    """q4f16 computes in float16 (largest value 65504); OPT is known for outlier activations. The
+    gate fails a file whose logits overflow; this says why before it happens, or that it may."""
+    largest = largest_activation(model, [example.input_ids for example in eval_set.examples])
+    log(f"export: largest |activation| on the eval examples: {largest:.4g} (float16 overflows above 65504)")
+    if largest > FP16_WARN_ABOVE:
+        emit(
+            "warning",
+            message=f"q4f16: activations reach {largest:.4g} on the eval examples, close to float16's limit 65504; "
+            "the q4f16 file may produce inf/NaN on other inputs (q4 keeps float32 activations)",
+        )
+
+
 def _parity_prompts(tokenizer: PreTrainedTokenizerBase) -> list[list[int]]:
     texts = [
         "Mira's Persona: A patient lighthouse keeper.\n<START>\nYou: Hello!\nMira:",
@@ -66,17 +88,26 @@ def run_export(
 
     stage("checkpoint", str(checkpoint_dir))
     checkpoint = read_checkpoint(checkpoint_dir)
-    output_folder.check_destination(out, overwrite)
+    output_folder.check_destination(out, overwrite, checkpoint_dir)
     model = _load_model(checkpoint_dir)
     vocab_size = int(model.config.vocab_size)
     check_tokenizer_files(checkpoint_dir, vocab_size)
     tokenizer = AutoTokenizer.from_pretrained(checkpoint_dir)
     if tokenizer_sample is not None:
         check_same_ids(tokenizer, *tokenizer_sample)
+    special_ids = tokenizer_special_ids(tokenizer, checkpoint_dir, vocab_size)
+    check_dataset_eos(eval_dataset, special_ids)
+    check_dataset_eos(checkpoint.training_dataset, special_ids)
+    # Read before minutes of export work, so a bad --eval-dataset fails at once.
+    eval_set = (
+        load_eval_set(eval_dataset, checkpoint.training_dataset, tokenizer, vocab_size)
+        if any(d != "fp32" for d in dtypes)
+        else None
+    )
 
     work = output_folder.start(out)
     try:
-        files = _export_into(work, checkpoint, model, tokenizer, dtypes, eval_dataset, thresholds)
+        files = _export_into(work, checkpoint, model, tokenizer, special_ids, dtypes, eval_set, thresholds)
         stage("finish", str(out))
         output_folder.finish(work, out)
     except BaseException:
@@ -90,8 +121,9 @@ def _export_into(
     checkpoint: Checkpoint,
     model: PreTrainedModel,
     tokenizer: PreTrainedTokenizerBase,
+    special_ids: SpecialIds,
     dtypes: list[str],
-    eval_dataset: Path | None,
+    eval_set: EvalSet | None,
     thresholds: Thresholds,
 ) -> list[dict[str, Any]]:
     """Everything that writes into the temporary folder; returns the files for export-done."""
@@ -99,6 +131,14 @@ def _export_into(
     for name in COPIED_FILES:
         if (checkpoint.folder / name).is_file():
             shutil.copyfile(checkpoint.folder / name, work / name)
+    changed = align_special_ids(work, special_ids)
+    if changed:
+        message = (
+            "the checkpoint's config disagreed with its tokenizer; the exported folder uses the tokenizer's ids "
+            f"(the ones the dataset ends replies with): {'; '.join(changed)}"
+        )
+        emit("warning", message=message)
+        log(f"export: {message}")
 
     stage("export-onnx", f"{model.config.model_type}, opset {onnx_export.OPSET}")
     fp32_file = onnx_dir / quantize.FILE_NAMES["fp32"]
@@ -113,9 +153,10 @@ def _export_into(
     quantized_dtypes = [d for d in dtypes if d != "fp32"]
     quantized_figures = []
     eval_source = None
-    if quantized_dtypes:
-        eval_set = load_eval_set(eval_dataset, checkpoint.training_dataset, tokenizer, int(model.config.vocab_size))
+    if quantized_dtypes and eval_set is not None:
         eval_source = eval_set.source
+        if "q4f16" in quantized_dtypes:
+            _warn_about_fp16_range(model, eval_set)
         reference = reply_scores(fp32_runner, eval_set.examples)
         folded, transposes = graph_rewrites.for_quantization(graph)
         log(f"export: {gemms} Gemm -> MatMul, {transposes} transposed weights folded for the quantizers")
@@ -146,10 +187,12 @@ def _export_into(
     parity = {"fp32": fp32_figures, "quantized": quantized_figures, "eval_source": eval_source}
     emit("parity", **parity)
     stage("model-card")
+    # The card and descriptor travel with the model: names, never the user's folders.
     meta = {
-        "name": checkpoint.folder.name if checkpoint.folder.name not in ("final", "") else checkpoint.folder.parent.name,
-        "base_model": checkpoint.base_model,
+        "name": _model_name(checkpoint.folder),
+        "base_model": public_name(checkpoint.base_model),
         "model_type": model.config.model_type,
+        "special_tokens": special_ids.as_dict(),
         "steps": checkpoint.step,
         "prompt_format_version": checkpoint.prompt_format_version,
         "dtypes": dtypes,

@@ -22,13 +22,17 @@ from transformers import PretrainedConfig, PreTrainedModel
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")
 
 
-def tiny_config(model_type: str, vocab_size: int) -> PretrainedConfig:
+def tiny_config(model_type: str, vocab_size: int, projected: bool = False) -> PretrainedConfig:
+    """`projected`: OPT embeddings narrower than the hidden size, as OPT-350m, so the project_in/out
+    matrices exist (the graph tests count them; 40 steps fit that shape less well, so the quantized
+    files' agreement on the built-in chat is lower - the default stays unprojected)."""
     from transformers import GPT2Config, LlamaConfig, OPTConfig
 
     if model_type == "opt":
         return OPTConfig(
             vocab_size=vocab_size, hidden_size=64, num_hidden_layers=2, ffn_dim=128, num_attention_heads=4,
-            word_embed_proj_dim=64, max_position_embeddings=256, bos_token_id=2, eos_token_id=2, pad_token_id=1,
+            word_embed_proj_dim=32 if projected else 64, max_position_embeddings=256, bos_token_id=2,
+            eos_token_id=2, pad_token_id=1,
         )
     if model_type == "gpt2":
         return GPT2Config(
@@ -63,12 +67,12 @@ def _fit_sample_chat(model: PreTrainedModel, tokenizer_dir: Path, steps: int) ->
 
 
 def write_tiny_checkpoint(
-    folder: Path, tokenizer_dir: Path, model_type: str = "opt", seed: int = 0, steps: int = 40
+    folder: Path, tokenizer_dir: Path, model_type: str = "opt", seed: int = 0, steps: int = 40, projected: bool = False
 ) -> Path:
     from transformers import AutoModelForCausalLM
 
     torch.manual_seed(seed)
-    config = tiny_config(model_type, vocab_size=50257 if model_type == "gpt2" else 50272)
+    config = tiny_config(model_type, vocab_size=50257 if model_type == "gpt2" else 50272, projected=projected)
     model = AutoModelForCausalLM.from_config(config)
     _fit_sample_chat(model, tokenizer_dir, steps)
     model.save_pretrained(folder)
@@ -78,7 +82,7 @@ def write_tiny_checkpoint(
     marker = {
         "format": "pygbox-checkpoint",
         "version": 1,
-        "step": 40,
+        "step": steps,
         "epoch": 1.0,
         "run_config": {"model": {"base": f"tiny-random-{model_type}"}, "dataset": None},
         "prompt_format_version": 1,
