@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sha256HexSchema } from '../zip/sha256-hex.ts';
 
 /**
  * `pygbox-model.json`, the descriptor `pygbox export` writes next to the ONNX files
@@ -79,7 +80,7 @@ export const modelFileSchema = z
   .object({
     path: folderPathSchema,
     bytes: z.number().int().min(0),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a lower-case hex sha256'),
+    sha256: sha256HexSchema,
   })
   .strict();
 export type ModelFile = z.infer<typeof modelFileSchema>;

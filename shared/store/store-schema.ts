@@ -1,6 +1,7 @@
 import type { DBSchema, IDBPDatabase, StoreNames } from 'idb';
 import { z } from 'zod';
 import { captureRecordSchema } from '../capture/capture-record.ts';
+import { sha256HexSchema } from '../zip/sha256-hex.ts';
 
 /**
  * The IndexedDB layout. Values are typed `unknown` on purpose: whatever is read back may have been
@@ -35,7 +36,7 @@ export const ALL_STORE_NAMES: PygboxStoreName[] = [
 
 /** A stored capture: the record as validated plus the sha256 that deduplicates it. */
 export const captureRowSchema = z.object({
-  digest: z.string().regex(/^[0-9a-f]{64}$/),
+  digest: sha256HexSchema,
   record: captureRecordSchema,
 });
 export type CaptureRow = z.infer<typeof captureRowSchema>;

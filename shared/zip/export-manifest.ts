@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CHATS_PATH, DUMPER_PATH_PATTERN, SILLYTAVERN_PATH_PATTERN } from './export-paths.ts';
+import { sha256HexSchema } from './sha256-hex.ts';
 
 /**
  * `manifest.json` of a pygbox export: what wrote it, how many chats it holds, and the size and
@@ -30,7 +31,7 @@ export const manifestFileSchema = z
         'a path a pygbox export writes (chats.jsonl or a numbered compat file)',
       ),
     bytes: countSchema,
-    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a lower-case hex sha256'),
+    sha256: sha256HexSchema,
   })
   .strict();
 export type ManifestFile = z.infer<typeof manifestFileSchema>;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { PygboxError } from '../../shared/errors/pygbox-error.ts';
 import { formatIssuePath } from '../../shared/errors/zod-issue-path.ts';
+import { sha256HexSchema } from '../../shared/zip/sha256-hex.ts';
 
 /**
  * `index.json` of a dataset folder: everything a reader needs to use the shards, and nothing it has
@@ -109,7 +110,7 @@ export const datasetIndexSchema = z
       .object({
         /** The tokenizer files, copied into the dataset folder. */
         folder: fileName,
-        sha256: z.string().regex(/^[0-9a-f]{64}$/),
+        sha256: sha256HexSchema,
         vocabSize: z.number().int().positive(),
         eosTokenId: count,
         /** Ids the tokenizer puts before every text (OPT: [2]); part of each example's prompt. */

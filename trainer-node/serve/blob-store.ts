@@ -3,8 +3,7 @@ import { existsSync, readdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PygboxError } from '../../shared/errors/pygbox-error.ts';
-
-const SHA256_HEX = /^[0-9a-f]{64}$/;
+import { SHA256_HEX_PATTERN } from '../../shared/zip/sha256-hex.ts';
 
 /**
  * Content-addressed files: each blob lives at `blobs/<sha256[0:2]>/<sha256>` under the data folder.
@@ -41,7 +40,7 @@ export class BlobStore {
   }
 
   pathOf(sha256: string): string {
-    if (!SHA256_HEX.test(sha256)) throw new Error(`not a blob name: ${JSON.stringify(sha256)}`);
+    if (!SHA256_HEX_PATTERN.test(sha256)) throw new Error(`not a blob name: ${JSON.stringify(sha256)}`);
     return join(this.blobsDir, sha256.slice(0, 2), sha256);
   }
 
@@ -125,7 +124,7 @@ export class BlobStore {
     for (const folder of readdirSync(this.blobsDir)) {
       if (!/^[0-9a-f]{2}$/.test(folder)) continue;
       for (const name of readdirSync(join(this.blobsDir, folder))) {
-        if (SHA256_HEX.test(name) && name.startsWith(folder)) names.push(name);
+        if (SHA256_HEX_PATTERN.test(name) && name.startsWith(folder)) names.push(name);
       }
     }
     return names;

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { PygboxError } from '../../shared/errors/pygbox-error.ts';
 import { type Consent, consentSchema } from '../../shared/upload/upload-protocol.ts';
+import { sha256HexSchema } from '../../shared/zip/sha256-hex.ts';
 import { keepsIncoming, mergeConsent } from './keep-rule.ts';
 
 /**
@@ -109,7 +110,7 @@ const uploadRowSchema = z.object({
 });
 export type UploadRow = z.infer<typeof uploadRowSchema>;
 
-const blobNameSchema = z.string().regex(/^[0-9a-f]{64}$/);
+const blobNameSchema = sha256HexSchema;
 const chatKeySchema = z.string().regex(/^[0-9a-f]{32}$/);
 
 const heldChatSchema = z.object({

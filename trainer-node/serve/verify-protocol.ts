@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sha256HexSchema } from '../../shared/zip/sha256-hex.ts';
 
 /** The messages between the server and its verification threads (verify-pool.ts, verify-worker.ts). */
 
@@ -14,7 +15,7 @@ export const verifyTaskSchema = z.object({
 });
 export type VerifyTask = z.infer<typeof verifyTaskSchema>;
 
-const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/);
+const sha256Schema = sha256HexSchema;
 const countSchema = z.number().int().min(0);
 
 const verifiedCopiesSchema = z.object({
