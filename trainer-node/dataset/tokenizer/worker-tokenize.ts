@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { PygboxError } from '../../../shared/errors/pygbox-error.ts';
+import { workerPaths } from '../../worker-process/worker-paths.ts';
 
-/** The repository's Python environment, made by `npm run setup`. */
-const ROOT = resolve(import.meta.dirname, '../../..');
-export const WORKER_PYTHON = join(ROOT, '.venv/bin/python');
-const WORKER_FOLDER = join(ROOT, 'trainer-node/worker');
+/** The repository's Python environment, made by `npm run setup` (the paths every worker uses). */
+const paths = workerPaths();
+export const WORKER_PYTHON = paths.python;
+const WORKER_FOLDER = paths.workerFolder;
 
 const readySchema = z.object({
   event: z.literal('ready'),
