@@ -33,8 +33,8 @@ const SHARED_PACKAGES = ['zod', 'idb', 'fflate', '@noble/hashes/'];
 
 /**
  * The generation loop runs the model through transformers.js in every host (the extension's chat
- * page, `pygbox chat` in Node), and transformers.js is platform-free: shared/generate alone may
- * import it, so the adapter is written once.
+ * page, `pygbox chat` in Node), and transformers.js and its tokenizers package are platform-free:
+ * shared/generate alone may import them, so the adapter and the tokenizer loader are written once.
  */
 const GENERATION = 'shared/generate';
 
@@ -50,7 +50,7 @@ const RULES: readonly Rule[] = [
   {
     folder: GENERATION,
     localFolders: ['shared'],
-    packages: [...SHARED_PACKAGES, '@huggingface/transformers'],
+    packages: [...SHARED_PACKAGES, '@huggingface/transformers', '@huggingface/tokenizers'],
     nodeBuiltins: false,
     forbidHostGlobals: true,
   },
