@@ -5,13 +5,17 @@
  *   {char}'s Persona: {persona}
  *   Scenario: {scenario}
  *   <START>
+ *   {example dialogue, when the character has one}
  *   You: {user text}
  *   {char}: {bot text}
  *   {char}:
  *
- * The persona and scenario lines are left out when empty. The reply follows the final `{char}:`
- * after one space, and generation stops at `\nYou:` or the end-of-sequence token. Bump the version
- * whenever a byte of the rendering changes: datasets and models record the version they used.
+ * The persona and scenario lines are left out when empty, and so is the example dialogue (a
+ * character without one renders exactly as before it existed, so the version did not change). The
+ * reply follows the final `{char}:` after one space, and generation stops at `\nYou:` or the
+ * end-of-sequence token. To continue a reply, the prompt ends with `{char}: {the reply so far}`
+ * instead of the bare cue. Bump the version whenever a byte of an existing rendering changes:
+ * datasets and models record the version they used.
  */
 export const PROMPT_FORMAT_VERSION = 1;
 
@@ -29,6 +33,13 @@ export interface PromptCharacter {
   name: string;
   persona?: string;
   scenario?: string;
+  /**
+   * Example conversations (a card's `mes_example`, a hand-written character's examples), shown
+   * right after `<START>` as the Pygmalion model card advises: lines as written, `{{user}}` as
+   * `You`, `{{char}}` as the name, further `<START>` separators between examples kept. Part of the
+   * fixed header: trimming drops history lines, never these.
+   */
+  exampleDialogue?: string;
 }
 
 export interface PromptTurn {

@@ -11,6 +11,11 @@ export interface RenderOptions {
   reserve: number;
   /** Tokens the tokenizer adds before a text (OPT's leading `</s>`); counted against the budget. */
   specialTokens?: number;
+  /**
+   * The reply so far, to be continued: the prompt then ends `\n{char}: {partialReply}` instead of
+   * the bare cue, and the model writes on from its last character. Blank means no continuation.
+   */
+  partialReply?: string;
 }
 
 export interface RenderedPrompt {
@@ -25,7 +30,8 @@ export interface RenderedPrompt {
 /**
  * Renders the prompt for the next character reply with as much recent history as fits the budget
  * (see fit-history.ts). Returns undefined when the persona block, the reply room and the newest
- * turn (the message the reply answers) do not fit. Pieces are counted separately and summed, which is exact for tokenizers whose pre-tokenizer
+ * turn (the message the reply answers) do not fit. A continued reply's text counts as part of
+ * the cue, so it is never trimmed either. Pieces are counted separately and summed, which is exact for tokenizers whose pre-tokenizer
  * splits at newlines and before the space that starts each text (GPT-2's byte-level BPE, OPT's);
  * for others the sum can be off at the joins, so callers that need exactness count the result.
  */
@@ -34,7 +40,7 @@ export function renderPrompt(
   history: readonly PromptTurn[],
   options: RenderOptions,
 ): RenderedPrompt | undefined {
-  const pieces = promptPieces(character, history);
+  const pieces = promptPieces(character, history, options.partialReply);
   const fixed =
     options.countTokens(pieces.header) + options.countTokens(pieces.cue) + (options.specialTokens ?? 0);
   const lineCosts = pieces.lines.map((line) => options.countTokens(line));

@@ -99,6 +99,57 @@ describe('the Pygmalion prompt format', () => {
   });
 });
 
+describe('example dialogue and continuation', () => {
+  const examples =
+    '<START>\r\n{{user}}: Is the lamp lit?\r\n{{char}}: Always, {{User}}.\n<START>\n{{user}}: Storm tonight?\n{{char}}: The sea knocks.  ';
+
+  it('renders the examples right after <START>, placeholders filled, separators between them kept', () => {
+    expect(renderPrompt({ ...aria, exampleDialogue: examples }, history.slice(4), roomy)?.text).toBe(
+      [
+        'Aria Vale\'s Persona: Aria Vale keeps the north lighthouse and calls You "traveler".',
+        'Scenario: A storm night; You knocks at the door.',
+        '<START>',
+        'You: Is the lamp lit?',
+        'Aria Vale: Always, You.',
+        '<START>',
+        'You: Storm tonight?',
+        'Aria Vale: The sea knocks.',
+        'You: Thank you, Aria Vale!',
+        'Aria Vale:',
+      ].join('\n'),
+    );
+  });
+
+  it('renders exactly as before when the examples are absent or blank', () => {
+    const without = renderPrompt(aria, history, roomy)?.text;
+    expect(renderPrompt({ ...aria, exampleDialogue: '' }, history, roomy)?.text).toBe(without);
+    expect(renderPrompt({ ...aria, exampleDialogue: ' \n<START>\n ' }, history, roomy)?.text).toBe(without);
+  });
+
+  it('keeps the examples when trimming: they are part of the header', () => {
+    const character = { ...aria, exampleDialogue: examples };
+    const pieces = promptPieces(character, history);
+    expect(pieces.header).toContain('The sea knocks.');
+    const fixed = words(pieces.header) + words(pieces.cue);
+    const rendered = renderPrompt(character, history, {
+      countTokens: words,
+      budget: fixed + words(pieces.lines[4] ?? '') + 5,
+      reserve: 5,
+    });
+    expect(rendered?.keptTurns).toBe(1);
+    expect(rendered?.text.startsWith(pieces.header)).toBe(true);
+  });
+
+  it('ends a continuation with the reply so far instead of the bare cue', () => {
+    const rendered = renderPrompt(aria, history, { ...roomy, partialReply: '  Come in, {{user}}, and ' });
+    expect(rendered?.text.endsWith('\nYou: Thank you, Aria Vale!\nAria Vale: Come in, You, and')).toBe(true);
+    // A blank reply so far is no continuation.
+    expect(renderPrompt(aria, history, { ...roomy, partialReply: ' ' })?.text).toBe(
+      renderPrompt(aria, history, roomy)?.text,
+    );
+  });
+});
+
 describe('parseReply', () => {
   it('stops at the next "\\nYou:" and trims', () => {
     expect(parseReply(' Mind the step.\nYou: thanks\nAria Vale: ok')).toBe('Mind the step.');
