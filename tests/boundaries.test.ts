@@ -184,4 +184,20 @@ describe('module boundaries of DESIGN.md', () => {
       .sort();
     expect(sealers).toEqual(['shared/anonymize/audit.ts', 'shared/anonymize/audited-chats.ts']);
   });
+
+  it('lets only the preference audit seal preference records as audited', () => {
+    const sealers = [
+      ...sourceFiles('shared'),
+      ...sourceFiles('trainer-node'),
+      ...sourceFiles('userscript'),
+      ...sourceFiles('extension'),
+    ]
+      .filter((file) => /\bsealAuditedPreferences\b/.test(readFileSync(file, 'utf8')))
+      .map((file) => relative(ROOT, file))
+      .sort();
+    expect(sealers).toEqual([
+      'shared/anonymize/audit-preferences.ts',
+      'shared/anonymize/audited-preferences.ts',
+    ]);
+  });
 });

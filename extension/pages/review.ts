@@ -7,6 +7,7 @@ import { anonymizeForExport } from '../../shared/export/anonymize-for-export.ts'
 import { previewStoreExport, type StoreExportPreview } from '../../shared/export/export-store.ts';
 import { openPygboxStore, type PygboxStore } from '../../shared/store/pygbox-store.ts';
 import type { StoreSettings } from '../../shared/store/store-settings.ts';
+import { deleteAllModels } from '../models/model-library.ts';
 import { readExtensionOptions } from '../settings/extension-options.ts';
 import { byId, h, replaceChildren } from './dom.ts';
 import { buildExportZip, downloadZip } from './export-zip.ts';
@@ -37,10 +38,11 @@ function showError(error: unknown): void {
 }
 
 async function render(store: PygboxStore): Promise<void> {
-  const [chats, accountIdentities, settings, options] = await Promise.all([
+  const [chats, accountIdentities, settings, chatSettings, options] = await Promise.all([
     store.listChats(),
     store.allIdentities(),
     store.getSettings(),
+    store.getChatSettings(),
     readExtensionOptions(),
   ]);
   replaceChildren(notices);
@@ -48,9 +50,13 @@ async function render(store: PygboxStore): Promise<void> {
   let reviewed: ReviewChat[];
   try {
     // Every chat first, so an audit finding's `chats[i]` is card #i of the list below.
+    // The same identities as the export's (previewStoreExport): the chat page's display name too.
     const all = anonymizeForExport(chats, {
       accountIdentities,
-      userIdentities: settings.userIdentities,
+      userIdentities:
+        chatSettings.userDisplayName === ''
+          ? settings.userIdentities
+          : [...settings.userIdentities, chatSettings.userDisplayName],
       redactions: settings.redactions,
     });
     reviewed = reviewChats(chats, all.audited.chats, settings);
@@ -66,7 +72,7 @@ async function render(store: PygboxStore): Promise<void> {
   }
 
   const exportedMessages = preview.audited.chats.reduce((sum, chat) => sum + chat.messages.length, 0);
-  summary.textContent = `${preview.audited.chats.length} of ${plural(chats.length, 'chat')} (${plural(exportedMessages, 'message')}) will be exported; left out: ${plural(preview.excluded.chats, 'chat')}, ${plural(preview.excluded.messages, 'message')}. Identities of yours replaced: ${preview.identitiesRedacted}.`;
+  summary.textContent = `${preview.audited.chats.length} of ${plural(chats.length, 'chat')} (${plural(exportedMessages, 'message')}) will be exported; left out: ${plural(preview.excluded.chats, 'chat')}, ${plural(preview.excluded.messages, 'message')}. Identities of yours replaced: ${preview.identitiesRedacted}. Preference records from the chat page (your ratings and kept replies): ${preview.preferences.preferences.length}.`;
   replaceChildren(
     notices,
     preview.identities.length === 0
@@ -217,7 +223,7 @@ async function main(): Promise<void> {
     try {
       const zip = await buildExportZip(store, (await readExtensionOptions()).formats);
       await downloadZip(zip);
-      exportStatus.textContent = `Saved ${zip.fileName} (${plural(zip.chats, 'chat')}).`;
+      exportStatus.textContent = `Saved ${zip.fileName} (${plural(zip.chats, 'chat')}${zip.preferences === 0 ? '' : `, ${plural(zip.preferences, 'preference record')}`}).`;
     } catch (error) {
       exportStatus.textContent = '';
       showError(error);
@@ -229,14 +235,16 @@ async function main(): Promise<void> {
   deleteEverything.addEventListener('click', async () => {
     if (
       !window.confirm(
-        'Delete every capture, chat and setting Pygbox stored in this browser? This cannot be undone.',
+        'Delete every capture, chat, local chat, character, preference record, installed model and setting Pygbox stored in this browser? This cannot be undone.',
       )
     ) {
       return;
     }
     await act(store, async () => {
       await askWorker({ type: 'dump-cancel' });
+      // The local chats, characters and preference records live in the same database.
       await store.deleteEverything();
+      await deleteAllModels();
       await deleteDatabase(DUMP_CURSOR_DB);
       // All of `storage.local`: the dump status, and the options (upload address, formats), which
       // are settings too and say which collection server the user sends to.

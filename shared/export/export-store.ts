@@ -14,7 +14,7 @@ import { collectIdentities } from './collect-identities.ts';
 
 /**
  * What an export from the local store will hold, before anything is written: the audited chats
- * (the exact text that leaves), and for the user's eyes only, the identities that get replaced.
+ * and preference records of the browser chat (the exact text that leaves), and for the user's eyes only, the identities that get replaced.
  * The userscript panel, the extension popup and its review page all export through here, so the
  * user's exclusions and redaction words apply the same way everywhere.
  */
@@ -26,20 +26,28 @@ export interface StoreExportPreview extends AnonymizedExport {
 }
 
 export async function previewStoreExport(store: PygboxStore): Promise<StoreExportPreview> {
-  const [chats, accountIdentities, settings] = await Promise.all([
+  const [chats, accountIdentities, settings, preferences, chatSettings] = await Promise.all([
     store.listChats(),
     store.allIdentities(),
     store.getSettings(),
+    store.listPreferences(),
+    store.getChatSettings(),
   ]);
+  // The name the user gave the chat page for themselves names them like any identity they typed.
+  const userIdentities =
+    chatSettings.userDisplayName === ''
+      ? settings.userIdentities
+      : [...settings.userIdentities, chatSettings.userDisplayName];
   const { kept, excluded } = applyExclusions(chats, settings);
   // Identities and creators' handles come from every stored chat, excluded ones too: a name seen
   // only in an excluded chat can still be typed in a kept one (`allIdentities` covers every chat).
   const anonymized = anonymizeForExport(kept, {
     accountIdentities,
-    userIdentities: settings.userIdentities,
+    userIdentities,
     redactions: [...settings.redactions, ...creatorNames(chats)],
+    preferences,
   });
-  const identities = collectIdentities([], accountIdentities, settings.userIdentities);
+  const identities = collectIdentities([], accountIdentities, userIdentities);
   return { ...anonymized, identities, excluded };
 }
 
@@ -55,16 +63,19 @@ export interface StoreExportZip {
   /** A download name holding only the day. */
   fileName: string;
   chats: number;
+  /** Preference records in the zip's preferences.jsonl. */
+  preferences: number;
   identitiesRedacted: number;
 }
 
-/** Writes the export zip of a preview (the audited chats only). */
+/** Writes the export zip of a preview (its audited chats and preference records only). */
 export async function writeStoreExportZip(
   preview: StoreExportPreview,
   options: StoreExportZipOptions = {},
 ): Promise<StoreExportZip> {
   const day = options.day ?? new Date().toISOString().slice(0, 10);
   const bytes = await writeExportZip(preview.audited, {
+    preferences: preview.preferences,
     formats: options.formats ?? [],
     anonymizerVersion: preview.anonymizerVersion,
     toolVersion: PYGBOX_VERSION,
@@ -75,6 +86,7 @@ export async function writeStoreExportZip(
     bytes,
     fileName: exportFileName(day),
     chats: preview.audited.chats.length,
+    preferences: preview.preferences.preferences.length,
     identitiesRedacted: preview.identitiesRedacted,
   };
 }

@@ -13,6 +13,9 @@ import {
 import { applyCharacterInfo } from '../chat/merge-chats.ts';
 import { PygboxError } from '../errors/pygbox-error.ts';
 import { formatIssuePath } from '../errors/zod-issue-path.ts';
+import type { ChatSettings } from '../local-chat/chat-settings.ts';
+import type { PreferenceRecord } from '../local-chat/preference-record.ts';
+import { readChatSettings, readPreferences } from '../local-chat/read-local-rows.ts';
 import { captureDigest } from './capture-digest.ts';
 import { deleteChatData } from './delete-chat-data.ts';
 import { type IngestSummary, ingestAdapted } from './ingest-adapted.ts';
@@ -58,7 +61,10 @@ export interface PygboxStore {
    * cannot bring it back. Its exclusions stay, for when it is captured again. True when it existed.
    */
   deleteChat(chatId: string): Promise<boolean>;
-  /** Removes everything: captures, chats, characters, identities and settings. */
+  /**
+   * Removes everything: captures, chats, characters, identities, settings, and the browser chat's
+   * local characters, local chats and preference records.
+   */
   deleteEverything(): Promise<void>;
   counts(): Promise<StoreCounts>;
   /** Raw capture records in the order they were stored, for re-parsing with a newer adapter. */
@@ -74,6 +80,10 @@ export interface PygboxStore {
    * instead of overwriting it. `change` must be synchronous.
    */
   updateSettings(change: (current: StoreSettings) => StoreSettingsInput): Promise<StoreSettings>;
+  /** The browser chat's preference records (shared/local-chat/), for the export. */
+  listPreferences(): Promise<PreferenceRecord[]>;
+  /** The chat page's settings: the export takes the user's display name from them. */
+  getChatSettings(): Promise<ChatSettings>;
   close(): void;
 }
 
@@ -230,6 +240,14 @@ function createStore(db: IDBPDatabase<PygboxDB>): PygboxStore {
         await settings.put(changed, SETTINGS_KEY);
         return changed;
       });
+    },
+
+    listPreferences() {
+      return readPreferences(db);
+    },
+
+    getChatSettings() {
+      return readChatSettings(db);
     },
 
     close() {

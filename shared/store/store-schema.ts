@@ -11,10 +11,17 @@ import { sha256HexSchema } from '../zip/sha256-hex.ts';
  * - chats: canonical chats by `chatId`, merged on every ingest.
  * - characters: character info by site id, merged field by field.
  * - identities: account-level identities keyed by [kind, value].
- * - settings: one row, the user's own identities and redaction words.
+ * - settings: the user's own identities and redaction words (key `settings`), the chat page's
+ *   settings (key `chat-settings`, shared/local-chat/chat-settings.ts).
+ *
+ * Version 2 adds the browser chat's stores (shared/local-chat/), leaving every version 1 row as it was:
+ * - localCharacters: characters made on the chat page, by `id`.
+ * - localChats: chats with the user's own models, by `id`, indexed by `characterId`.
+ * - preferences: preference records derived from the local chats' swipes and ratings, by `id`
+ *   (`chatId/messageId`), indexed by `chatId` so saving a chat can replace its records.
  */
 export const DEFAULT_STORE_NAME = 'pygbox';
-export const STORE_VERSION = 1;
+export const STORE_VERSION = 2;
 export const SETTINGS_KEY = 'settings';
 
 export interface PygboxDB extends DBSchema {
@@ -23,6 +30,9 @@ export interface PygboxDB extends DBSchema {
   characters: { key: string; value: unknown };
   identities: { key: [string, string]; value: unknown };
   settings: { key: string; value: unknown };
+  localCharacters: { key: string; value: unknown };
+  localChats: { key: string; value: unknown; indexes: { characterId: string } };
+  preferences: { key: string; value: unknown; indexes: { chatId: string } };
 }
 
 export type PygboxStoreName = StoreNames<PygboxDB>;
@@ -32,6 +42,9 @@ export const ALL_STORE_NAMES: PygboxStoreName[] = [
   'characters',
   'identities',
   'settings',
+  'localCharacters',
+  'localChats',
+  'preferences',
 ];
 
 /** A stored capture: the record as validated plus the sha256 that deduplicates it. */
@@ -53,5 +66,10 @@ export function upgradeStore(db: IDBPDatabase<PygboxDB>, oldVersion: number): vo
     db.createObjectStore('characters', { keyPath: 'id' });
     db.createObjectStore('identities', { keyPath: ['kind', 'value'] });
     db.createObjectStore('settings');
+  }
+  if (oldVersion < 2) {
+    db.createObjectStore('localCharacters', { keyPath: 'id' });
+    db.createObjectStore('localChats', { keyPath: 'id' }).createIndex('characterId', 'characterId');
+    db.createObjectStore('preferences', { keyPath: 'id' }).createIndex('chatId', 'chatId');
   }
 }

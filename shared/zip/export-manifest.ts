@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { CHATS_PATH, DUMPER_PATH_PATTERN, SILLYTAVERN_PATH_PATTERN } from './export-paths.ts';
+import {
+  CHATS_PATH,
+  DUMPER_PATH_PATTERN,
+  PREFERENCES_PATH,
+  SILLYTAVERN_PATH_PATTERN,
+} from './export-paths.ts';
 import { sha256HexSchema } from './sha256-hex.ts';
 
 /**
@@ -9,7 +14,18 @@ import { sha256HexSchema } from './sha256-hex.ts';
  */
 
 export const EXPORT_FORMAT = 'pygbox-export';
-export const EXPORT_FORMAT_VERSION = 1;
+/**
+ * The newest format version, written when the zip holds preference records. Version 2 is version 1
+ * plus `preferences.jsonl` (listed after chats.jsonl) and `counts.preferences`; a zip without
+ * preference records is still written as version 1, byte for byte what older Pygbox wrote, so
+ * every reader takes it. The version moves only for zips that hold preferences: a version-1 reader
+ * (strict manifest) would refuse them anyway, and this way it says "written by a newer Pygbox,
+ * update" instead of "not a pygbox zip". Version 2 readers read both.
+ */
+export const EXPORT_FORMAT_VERSION = 2;
+/** The version of a zip without preference records. */
+export const EXPORT_FORMAT_VERSION_WITHOUT_PREFERENCES = 1;
+export const READABLE_EXPORT_FORMAT_VERSIONS: readonly number[] = [1, 2];
 
 /** Formats other tools read, written on request next to `chats.jsonl`. */
 export const compatFormatSchema = z.enum(['dumper', 'sillytavern']);
@@ -27,8 +43,11 @@ export const manifestFileSchema = z
       .string()
       .refine(
         (path) =>
-          path === CHATS_PATH || DUMPER_PATH_PATTERN.test(path) || SILLYTAVERN_PATH_PATTERN.test(path),
-        'a path a pygbox export writes (chats.jsonl or a numbered compat file)',
+          path === CHATS_PATH ||
+          path === PREFERENCES_PATH ||
+          DUMPER_PATH_PATTERN.test(path) ||
+          SILLYTAVERN_PATH_PATTERN.test(path),
+        'a path a pygbox export writes (chats.jsonl, preferences.jsonl or a numbered compat file)',
       ),
     bytes: countSchema,
     sha256: sha256HexSchema,
@@ -39,11 +58,22 @@ export type ManifestFile = z.infer<typeof manifestFileSchema>;
 export const exportManifestSchema = z
   .object({
     format: z.literal(EXPORT_FORMAT),
-    formatVersion: z.literal(EXPORT_FORMAT_VERSION),
+    formatVersion: z.union([
+      z.literal(EXPORT_FORMAT_VERSION_WITHOUT_PREFERENCES),
+      z.literal(EXPORT_FORMAT_VERSION),
+    ]),
     tool: z.object({ name: z.literal('pygbox'), version: z.string().min(1) }).strict(),
     anonymizerVersion: z.string().min(1),
     createdDay: daySchema,
-    counts: z.object({ chats: countSchema, messages: countSchema, characters: countSchema }).strict(),
+    counts: z
+      .object({
+        chats: countSchema,
+        messages: countSchema,
+        characters: countSchema,
+        /** Version 2 only: the records in preferences.jsonl. */
+        preferences: countSchema.optional(),
+      })
+      .strict(),
     formats: z
       .array(compatFormatSchema)
       .refine((formats) => new Set(formats).size === formats.length, 'each format once'),
@@ -52,7 +82,26 @@ export const exportManifestSchema = z
       .refine((files) => new Set(files.map((file) => file.path)).size === files.length, 'each path once')
       .refine((files) => files.some((file) => file.path === CHATS_PATH), `lists ${CHATS_PATH}`),
   })
-  .strict();
+  .strict()
+  .superRefine((manifest, context) => {
+    const hasFile = manifest.files.some((file) => file.path === PREFERENCES_PATH);
+    const hasCount = manifest.counts.preferences !== undefined;
+    const isV2 = manifest.formatVersion === EXPORT_FORMAT_VERSION;
+    if (hasFile !== isV2) {
+      context.addIssue({
+        code: 'custom',
+        path: ['files'],
+        message: isV2 ? `version 2 lists ${PREFERENCES_PATH}` : `version 1 has no ${PREFERENCES_PATH}`,
+      });
+    }
+    if (hasCount !== isV2) {
+      context.addIssue({
+        code: 'custom',
+        path: ['counts', 'preferences'],
+        message: isV2 ? 'version 2 counts preferences' : 'version 1 has no preference count',
+      });
+    }
+  });
 export type ExportManifest = z.infer<typeof exportManifestSchema>;
 
 /** Just enough to tell "not ours" and "newer than us" apart from "ours but broken". */

@@ -4,6 +4,8 @@
  */
 export const MANIFEST_PATH = 'manifest.json';
 export const CHATS_PATH = 'chats.jsonl';
+/** The browser chat's anonymized preference records (format version 2 only). */
+export const PREFERENCES_PATH = 'preferences.jsonl';
 
 export const DUMPER_DIR = 'compat/dumper/';
 export const SILLYTAVERN_DIR = 'compat/sillytavern/';

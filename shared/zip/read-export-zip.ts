@@ -1,6 +1,7 @@
 import type { AnonChat } from '../chat/anon-chat.ts';
 import { PygboxError } from '../errors/pygbox-error.ts';
 import { formatIssuePath } from '../errors/zod-issue-path.ts';
+import type { AnonPreference } from '../local-chat/anon-preference.ts';
 import { inflateEntry } from './bounded-inflate.ts';
 import { parseChatsJsonl } from './chats-jsonl.ts';
 import { countExport, type ExportCounts } from './export-counts.ts';
@@ -10,8 +11,10 @@ import {
   type ExportManifest,
   exportManifestSchema,
   manifestHeaderSchema,
+  READABLE_EXPORT_FORMAT_VERSIONS,
 } from './export-manifest.ts';
-import { CHATS_PATH, DUMPER_DIR, MANIFEST_PATH, SILLYTAVERN_DIR } from './export-paths.ts';
+import { CHATS_PATH, DUMPER_DIR, MANIFEST_PATH, PREFERENCES_PATH, SILLYTAVERN_DIR } from './export-paths.ts';
+import { parsePreferencesJsonl } from './preferences-jsonl.ts';
 import { sha256Hex } from './sha256-hex.ts';
 import { readCentralDirectory, type ZipEntry } from './zip-central-directory.ts';
 import { portableZipCodec, type ZipInflateCodec } from './zip-codec.ts';
@@ -21,6 +24,8 @@ import { resolveZipLimits, type ZipLimits } from './zip-limits.ts';
 export interface ExportZipContents {
   manifest: ExportManifest;
   chats: AnonChat[];
+  /** The browser chat's preference records (format version 2); empty for a version-1 zip. */
+  preferences: AnonPreference[];
 }
 
 const textDecoder = new TextDecoder('utf-8', { fatal: true });
@@ -28,8 +33,9 @@ const textDecoder = new TextDecoder('utf-8', { fatal: true });
 /**
  * Reads and checks a pygbox export zip. Everything is validated before it is trusted: the zip
  * structure and entry names, sizes against `limits` before anything is inflated, the manifest
- * (schema, format and version), that the entries are exactly the files the manifest lists, each
- * file's size and sha256, every chats.jsonl line, and the manifest's counts. Any failure rejects
+ * (schema, format and version 1 or 2), that the entries are exactly the files the manifest lists,
+ * each file's size and sha256, every chats.jsonl and preferences.jsonl line, and the manifest's
+ * counts. preferences.jsonl is read under the same size limits as every other entry. Any failure rejects
  * with PygboxError 'zip-invalid' naming the entry.
  *
  * `codec` inflates and checks CRCs: the portable JavaScript one by default; a host with a native
@@ -60,6 +66,7 @@ export async function readExportZip(
   checkCompatFiles(manifest);
 
   let chats: AnonChat[] = [];
+  let preferences: AnonPreference[] = [];
   for (const file of manifest.files) {
     const entry = byName.get(file.path);
     if (entry === undefined) {
@@ -82,10 +89,21 @@ export async function readExportZip(
       );
     }
     if (file.path === CHATS_PATH) chats = parseChatsJsonl(decodeText(content, CHATS_PATH));
+    if (file.path === PREFERENCES_PATH) {
+      preferences = parsePreferencesJsonl(decodeText(content, PREFERENCES_PATH));
+    }
   }
 
   checkCounts(manifest.counts, countExport(chats));
-  return { manifest, chats };
+  if ((manifest.counts.preferences ?? 0) !== preferences.length) {
+    throw zipInvalid(
+      MANIFEST_PATH,
+      `counts.preferences is ${manifest.counts.preferences ?? 0} but ${PREFERENCES_PATH} holds ${preferences.length}`,
+      HINT_NOT_PYGBOX_ZIP,
+      { field: 'counts.preferences' },
+    );
+  }
+  return { manifest, chats, preferences };
 }
 
 function checkDeclaredSizes(entries: readonly ZipEntry[], limits: ZipLimits): void {
@@ -135,11 +153,11 @@ function parseManifest(content: Uint8Array): ExportManifest {
     );
   }
   const version = header.data.formatVersion;
-  if (version !== EXPORT_FORMAT_VERSION) {
+  if (typeof version !== 'number' || !READABLE_EXPORT_FORMAT_VERSIONS.includes(version)) {
     const newer = typeof version === 'number' && version > EXPORT_FORMAT_VERSION;
     throw zipInvalid(
       MANIFEST_PATH,
-      `has format version ${typeof version === 'number' ? version : 'missing'}; this Pygbox reads version ${EXPORT_FORMAT_VERSION}`,
+      `has format version ${typeof version === 'number' ? version : 'missing'}; this Pygbox reads versions ${READABLE_EXPORT_FORMAT_VERSIONS.join(' and ')}`,
       newer ? 'The zip was written by a newer Pygbox; update Pygbox and try again.' : HINT_NOT_PYGBOX_ZIP,
       { field: 'formatVersion' },
     );

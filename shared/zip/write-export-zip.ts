@@ -1,4 +1,5 @@
 import type { AuditedChats } from '../anonymize/audited-chats.ts';
+import type { AuditedPreferences } from '../anonymize/audited-preferences.ts';
 import { PygboxError } from '../errors/pygbox-error.ts';
 import { groupChatsByCharacter } from './character-groups.ts';
 import { serializeAnonChats } from './chats-jsonl.ts';
@@ -8,12 +9,20 @@ import {
   type CompatFormat,
   EXPORT_FORMAT,
   EXPORT_FORMAT_VERSION,
+  EXPORT_FORMAT_VERSION_WITHOUT_PREFERENCES,
   type ExportManifest,
   type ManifestFile,
 } from './export-manifest.ts';
-import { CHATS_PATH, dumperCharacterPath, MANIFEST_PATH, sillyTavernChatPath } from './export-paths.ts';
+import {
+  CHATS_PATH,
+  dumperCharacterPath,
+  MANIFEST_PATH,
+  PREFERENCES_PATH,
+  sillyTavernChatPath,
+} from './export-paths.ts';
 import { encodeDumperExport } from './formats/dumper-format.ts';
 import { encodeSillyTavernChat } from './formats/sillytavern-format.ts';
+import { serializeAnonPreferences } from './preferences-jsonl.ts';
 import { sha256Hex } from './sha256-hex.ts';
 import { writeZipArchive } from './write-zip-archive.ts';
 import { portableZipCodec, type ZipCodec } from './zip-codec.ts';
@@ -27,11 +36,17 @@ export interface WriteExportZipOptions {
   createdDay?: string;
   /** The host's deflate and CRC; the portable JavaScript ones by default. */
   codec?: ZipCodec;
+  /**
+   * The browser chat's audited preference records: written as preferences.jsonl (format version 2)
+   * when there is at least one; none gives a version-1 zip, as before.
+   */
+  preferences?: AuditedPreferences;
 }
 
 /**
- * Writes the pygbox export zip: manifest.json, chats.jsonl and the requested compat formats, in a
- * fixed order. Takes only `AuditedChats`, so nothing reaches a zip without passing the audit.
+ * Writes the pygbox export zip: manifest.json, chats.jsonl, preferences.jsonl when there are
+ * preference records, and the requested compat formats, in a fixed order. Takes only `AuditedChats`
+ * and `AuditedPreferences`, so nothing reaches a zip without passing the audit.
  */
 export async function writeExportZip(
   audited: AuditedChats,
@@ -52,6 +67,10 @@ export async function writeExportZip(
   const files: { path: string; bytes: Uint8Array }[] = [
     { path: CHATS_PATH, bytes: encoder.encode(serializeAnonChats(chats)) },
   ];
+  const preferences = options.preferences?.preferences ?? [];
+  if (preferences.length > 0) {
+    files.push({ path: PREFERENCES_PATH, bytes: encoder.encode(serializeAnonPreferences(preferences)) });
+  }
   if (formats.includes('dumper')) {
     groupChatsByCharacter(chats).forEach((group, index) => {
       files.push({ path: dumperCharacterPath(index + 1), bytes: encoder.encode(encodeDumperExport(group)) });
@@ -68,11 +87,14 @@ export async function writeExportZip(
 
   const manifest: ExportManifest = {
     format: EXPORT_FORMAT,
-    formatVersion: EXPORT_FORMAT_VERSION,
+    formatVersion: preferences.length > 0 ? EXPORT_FORMAT_VERSION : EXPORT_FORMAT_VERSION_WITHOUT_PREFERENCES,
     tool: { name: 'pygbox', version: options.toolVersion },
     anonymizerVersion: options.anonymizerVersion,
     createdDay,
-    counts: countExport(chats),
+    counts: {
+      ...countExport(chats),
+      ...(preferences.length > 0 ? { preferences: preferences.length } : {}),
+    },
     formats,
     files: await Promise.all(
       files.map(

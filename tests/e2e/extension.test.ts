@@ -323,6 +323,15 @@ describe('the extension in Chromium', () => {
           };
         }),
     );
-    expect(rows).toEqual({ captures: 0, characters: 0, chats: 0, identities: 0, settings: 0 });
+    expect(rows).toEqual({
+      captures: 0,
+      characters: 0,
+      chats: 0,
+      identities: 0,
+      settings: 0,
+      localCharacters: 0,
+      localChats: 0,
+      preferences: 0,
+    });
   });
 });

@@ -7,7 +7,8 @@ import type { ChatCharacter } from './chat-character.ts';
 /**
  * A character card (V1, V2 or V3; JSON, or a PNG with a `chara`/`ccv3` chunk) as a chat character,
  * read by the dataset's card reader, so a card means the same in training and in chat (name,
- * persona from description and personality, scenario); the greeting is the card's `first_mes`.
+ * persona from description and personality, scenario); the greeting is the card's `first_mes` and
+ * the example dialogue its `mes_example`, as on the browser chat page (shared/character-card/).
  */
 export async function readCardCharacter(file: string): Promise<ChatCharacter> {
   const kind = extname(file).toLowerCase() === '.png' ? 'png' : 'json';
@@ -33,6 +34,7 @@ export async function readCardCharacter(file: string): Promise<ChatCharacter> {
       name,
       ...(persona === undefined ? {} : { persona }),
       ...(scenario === undefined ? {} : { scenario }),
+      ...(read.exampleDialogue === undefined ? {} : { exampleDialogue: read.exampleDialogue }),
     },
     ...(read.greeting === undefined ? {} : { greeting: read.greeting }),
     source: `the card ${file}`,

@@ -177,7 +177,7 @@ export function registerServeCommand(program: Command): void {
         });
         await writeFileAtomic(options.out, exported.zip);
         process.stdout.write(
-          `pygbox serve export: wrote ${exported.chats} public chats (${exported.messages} messages) to ${options.out}; ${exported.privateChats} private chats stayed on the server\n`,
+          `pygbox serve export: wrote ${exported.chats} public chats (${exported.messages} messages) and ${exported.preferences} preference records to ${options.out}; ${exported.privateChats} private chats stayed on the server\n`,
         );
       } finally {
         catalogue.close();

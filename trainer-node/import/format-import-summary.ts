@@ -6,6 +6,9 @@ export function formatImportSummary(summary: ImportSummary): string {
     `read ${summary.files} file(s): ${summary.records} capture record(s), ${summary.dumperFiles} dumper file(s); ${summary.recordsUsed} contributed data`,
     `chats: ${summary.chats}, messages: ${summary.messages}, identities redacted: ${summary.identitiesRedacted}`,
   ];
+  if (summary.zips > 0) {
+    lines.splice(1, 0, `read ${summary.zips} export zip(s); preference records: ${summary.preferences}`);
+  }
   if (summary.skipped.length > 0) {
     lines.push(`skipped ${summary.skipped.length} record(s) that held no chat data:`);
     for (const skip of summary.skipped) lines.push(`  ${skip.where}: ${skip.kind}: ${skip.message}`);

@@ -1,17 +1,22 @@
+import { auditChats } from '../../shared/anonymize/audit.ts';
+import { auditPreferences } from '../../shared/anonymize/audit-preferences.ts';
 import type { CaptureProblem } from '../../shared/cai/adapted-captures.ts';
 import { createCaptureAdapter } from '../../shared/cai/capture-adapter.ts';
 import { adaptDumperFile } from '../../shared/cai/dumper-file.ts';
 import type { InputProblem } from '../../shared/capture/parse-capture-file.ts';
 import type { Character, Chat, Identity } from '../../shared/chat/chat.ts';
 import { combineChats } from '../../shared/chat/combine-chats.ts';
-import { anonymizeForExport } from '../../shared/export/anonymize-for-export.ts';
+import { anonymizeForExport, creatorNames } from '../../shared/export/anonymize-for-export.ts';
+import { collectIdentities } from '../../shared/export/collect-identities.ts';
 import { PYGBOX_VERSION } from '../../shared/version.ts';
 import { serializeAnonChats } from '../../shared/zip/chats-jsonl.ts';
 import type { CompatFormat } from '../../shared/zip/export-manifest.ts';
+import { serializeAnonPreferences } from '../../shared/zip/preferences-jsonl.ts';
 import { writeExportZip } from '../../shared/zip/write-export-zip.ts';
 import { listInputFiles } from '../io/list-input-files.ts';
 import { nodeZipCodec } from '../io/node-zip-codec.ts';
 import { writeFileAtomic } from '../io/write-file-atomic.ts';
+import { isZipInput, readExportZips } from './read-export-zips.ts';
 import { assertSomethingToRead, readInputs } from './read-inputs.ts';
 
 export interface ImportOptions {
@@ -36,8 +41,12 @@ export interface ImportSummary {
   records: number;
   recordsUsed: number;
   dumperFiles: number;
+  /** Pygbox export zips read. */
+  zips: number;
   chats: number;
   messages: number;
+  /** Preference records (from the zips' preferences.jsonl) written next to the chats. */
+  preferences: number;
   identitiesRedacted: number;
   /** Records read but holding no usable data (error responses, unknown endpoints), with reasons. */
   skipped: SkippedRecord[];
@@ -48,22 +57,28 @@ export interface ImportSummary {
 
 /**
  * `pygbox import`: read capture and dumper files, adapt, anonymize and audit, then write the
- * anonymized chats (and the zip). Good input is written even when some lines were unreadable; the
+ * anonymized chats (and the zip). Pygbox export zips given as inputs add their chats and the
+ * browser chat's preference records (written to `preferencesPathFor(out)` and into the zip). Good input is written even when some lines were unreadable; the
  * summary lists both so the user knows exactly what was written and what was not.
  */
 export async function runImport(options: ImportOptions): Promise<ImportSummary> {
   // Records are adapted as they stream in; only where each came from is kept, to name it in problems.
   const adapter = createCaptureAdapter();
   const origins: RecordOrigin[] = [];
-  const inputs = await readInputs(await listInputFiles(options.inputs), (located) => {
-    adapter.add(located.record);
-    origins.push(
-      located.line === undefined
-        ? { file: located.file, element: located.element }
-        : { file: located.file, line: located.line },
-    );
-  });
-  assertSomethingToRead(inputs);
+  const files = await listInputFiles(options.inputs);
+  const zips = await readExportZips(files.filter(isZipInput));
+  const inputs = await readInputs(
+    files.filter((file) => !isZipInput(file)),
+    (located) => {
+      adapter.add(located.record);
+      origins.push(
+        located.line === undefined
+          ? { file: located.file, element: located.element }
+          : { file: located.file, line: located.line },
+      );
+    },
+  );
+  if (zips.files === 0) assertSomethingToRead(inputs);
 
   const fromCaptures = adapter.finish();
   const chats: Chat[] = [...fromCaptures.chats];
@@ -88,12 +103,23 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     userIdentities: options.identities,
     redactions: options.redactions,
   });
-  // Everything is built before anything is written, so a failure leaves both outputs as they were.
-  const chatCount = exported.audited.chats.length;
+  // Chats and preference records from export zips were anonymized where they were exported; they
+  // pass this run's audit too, with every identity and redaction it knows, before being written.
+  const audit = {
+    identities: collectIdentities(combined, accountIdentities, options.identities),
+    redactions: [...options.redactions, ...creatorNames(combined)],
+  };
+  const audited =
+    zips.files === 0 ? exported.audited : auditChats([...exported.audited.chats, ...zips.chats], audit);
+  const preferences = auditPreferences(zips.preferences, audit);
+  // Everything is built before anything is written, so a failure leaves every output as it was.
+  const chatCount = audited.chats.length;
+  const preferenceCount = preferences.preferences.length;
   const zip =
     options.zip === undefined
       ? undefined
-      : await writeExportZip(exported.audited, {
+      : await writeExportZip(audited, {
+          preferences,
           formats: options.formats,
           anonymizerVersion: exported.anonymizerVersion,
           toolVersion: PYGBOX_VERSION,
@@ -101,12 +127,18 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
           codec: nodeZipCodec,
         });
   const written: ImportSummary['written'] = [];
-  await writeFileAtomic(options.out, serializeAnonChats(exported.audited.chats));
+  await writeFileAtomic(options.out, serializeAnonChats(audited.chats));
   written.push({ path: options.out, what: `${chatCount} anonymized chats` });
+  if (zips.files > 0) {
+    const path = preferencesPathFor(options.out);
+    await writeFileAtomic(path, serializeAnonPreferences(preferences.preferences));
+    written.push({ path, what: `${preferenceCount} anonymized preference records` });
+  }
   if (options.zip !== undefined && zip !== undefined) {
     await writeFileAtomic(options.zip, zip);
     const extra = options.formats.length === 0 ? '' : ` + ${options.formats.join(', ')} formats`;
-    written.push({ path: options.zip, what: `export zip with ${chatCount} chats${extra}` });
+    const withPreferences = preferenceCount === 0 ? '' : ` and ${preferenceCount} preference records`;
+    written.push({ path: options.zip, what: `export zip with ${chatCount} chats${withPreferences}${extra}` });
   }
 
   return {
@@ -114,13 +146,24 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     records: inputs.records,
     recordsUsed,
     dumperFiles: inputs.dumpers.length,
+    zips: zips.files,
     chats: chatCount,
-    messages: exported.audited.chats.reduce((sum, chat) => sum + chat.messages.length, 0),
+    messages: audited.chats.reduce((sum, chat) => sum + chat.messages.length, 0),
+    preferences: preferenceCount,
     identitiesRedacted: exported.identitiesRedacted,
     skipped,
     unreadable: inputs.unreadable,
     written,
   };
+}
+
+/**
+ * Where the preference records go: next to the chats, named after them (`chats.jsonl` →
+ * `chats.preferences.jsonl`), one anonymized record a line, for a later DPO or reward-model step.
+ */
+export function preferencesPathFor(out: string): string {
+  const stem = out.replace(/\.(jsonl|ndjson|json)$/i, '');
+  return `${stem}.preferences.jsonl`;
 }
 
 interface RecordOrigin {

@@ -47,7 +47,9 @@ export function adminRoutes({ catalogue, blobs, config }: ServerParts): FastifyP
     });
     admin.get('/api/admin/export/public.zip', async (_request, reply) => {
       const exported = await buildPublicExport(catalogue, blobs, { blocklist: config.blocklist });
-      config.log(`admin export: ${exported.chats} public chats, ${exported.privateChats} private left out`);
+      config.log(
+        `admin export: ${exported.chats} public chats, ${exported.preferences} preference records, ${exported.privateChats} private chats left out`,
+      );
       reply
         .type('application/zip')
         .header('Content-Disposition', 'attachment; filename="pygbox-public.zip"')

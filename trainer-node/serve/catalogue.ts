@@ -43,6 +43,14 @@ CREATE TABLE IF NOT EXISTS chats (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS chats_by_blob ON chats(blob);
 CREATE INDEX IF NOT EXISTS chats_by_consent ON chats(consent, key);
+CREATE TABLE IF NOT EXISTS preferences (
+  key TEXT PRIMARY KEY,
+  json TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  consent TEXT NOT NULL CHECK (consent IN ('private', 'public')),
+  upload_seq INTEGER NOT NULL REFERENCES uploads(seq),
+  times_uploaded INTEGER NOT NULL
+) WITHOUT ROWID;
 `;
 
 export interface NewUpload {
@@ -75,6 +83,17 @@ export interface IncomingChat {
   location: CopyLocation | undefined;
 }
 
+/**
+ * A preference record of an upload (the browser chat's preferences.jsonl): small, so its JSON is
+ * kept in the catalogue itself, not in a pack.
+ */
+export interface IncomingPreference {
+  /** Its content key (shared/export/preference-key.ts), checked against its content by the verifier. */
+  key: string;
+  sha256: string;
+  json: string;
+}
+
 /** What the catalogue holds of a chat, for deciding before writing whether a copy is worth it. */
 export interface HeldCopy {
   sha256: string;
@@ -90,6 +109,9 @@ export interface RecordedUpload {
   keptChats: number;
   /** Packs that may no longer be named: those of replaced copies. */
   releasedBlobs: string[];
+  /** Preference records the catalogue lacked, and those it held already. */
+  newPreferences: number;
+  duplicatePreferences: number;
 }
 
 // Rows read back are parsed like any other stored data: a hand-edited or damaged catalogue is an
@@ -122,6 +144,14 @@ const heldChatSchema = z.object({
 });
 type HeldChat = z.infer<typeof heldChatSchema>;
 
+const heldPreferenceSchema = z.object({ consent: consentSchema });
+const preferenceCountsSchema = z.object({
+  preferences: countSchema,
+  publicPreferences: countSchema.nullable(),
+});
+const publicPreferenceSchema = z.object({ key: chatKeySchema, json: z.string(), sha256: blobNameSchema });
+export type StoredPreference = z.infer<typeof publicPreferenceSchema>;
+
 const heldCopySchema = z.object({
   sha256: blobNameSchema,
   messages: countSchema,
@@ -152,6 +182,9 @@ export interface CatalogueSummary {
   publicChats: number;
   privateChats: number;
   messages: number;
+  /** Preference records held, and of those, the ones every upload allowed to publish. */
+  preferences: number;
+  publicPreferences: number;
 }
 
 /**
@@ -221,8 +254,16 @@ export class Catalogue {
    * Records an upload and its chats in one transaction. Each chat is new, or already held: then
    * the kept copy follows `keepsIncoming` and the consent `mergeConsent`. Synchronous, so no
    * other upload interleaves between reading a chat's row and writing it.
+   *
+   * Preference records are kept once per key: the held record stays (as a chat's held copy does
+   * when an incoming one does not extend it, since anyone holding the prompt could make a record
+   * with the same key), and the consent merges the same way (private wins).
    */
-  recordUpload(upload: NewUpload, chats: readonly IncomingChat[]): RecordedUpload {
+  recordUpload(
+    upload: NewUpload,
+    chats: readonly IncomingChat[],
+    preferences: readonly IncomingPreference[] = [],
+  ): RecordedUpload {
     const findChat = this.db.prepare<[string], unknown>(
       'SELECT blob, sha256, messages, prefix_sha256 AS prefixSha256, consent FROM chats WHERE key = ?',
     );
@@ -254,9 +295,38 @@ export class Catalogue {
          kept_chats = @keptChats WHERE seq = @seq`,
     );
 
+    const findPreference = this.db.prepare<[string], unknown>(
+      'SELECT consent FROM preferences WHERE key = ?',
+    );
+    const insertPreference = this.db.prepare(
+      `INSERT INTO preferences (key, json, sha256, consent, upload_seq, times_uploaded)
+       VALUES (@key, @json, @sha256, @consent, @seq, 1)`,
+    );
+    const keepPreference = this.db.prepare(
+      'UPDATE preferences SET consent = @consent, times_uploaded = times_uploaded + 1 WHERE key = @key',
+    );
+
     const record = this.db.transaction((): RecordedUpload => {
       const seq = Number(insertUpload.run(upload).lastInsertRowid);
-      const result: RecordedUpload = { newChats: 0, duplicateChats: 0, keptChats: 0, releasedBlobs: [] };
+      const result: RecordedUpload = {
+        newChats: 0,
+        duplicateChats: 0,
+        keptChats: 0,
+        releasedBlobs: [],
+        newPreferences: 0,
+        duplicatePreferences: 0,
+      };
+      for (const preference of preferences) {
+        const row = findPreference.get(preference.key);
+        if (row === undefined) {
+          insertPreference.run({ ...preference, consent: upload.consent, seq });
+          result.newPreferences += 1;
+        } else {
+          const held = this.parseRow(heldPreferenceSchema, row);
+          keepPreference.run({ key: preference.key, consent: mergeConsent(held.consent, upload.consent) });
+          result.duplicatePreferences += 1;
+        }
+      }
       for (const chat of chats) {
         const held = heldCopy(chat.key);
         const row = {
@@ -287,7 +357,13 @@ export class Catalogue {
           keepCopy.run({ key: chat.key, consent });
         }
       }
-      finishUpload.run({ seq, chats: chats.length, ...result });
+      finishUpload.run({
+        seq,
+        chats: chats.length,
+        newChats: result.newChats,
+        duplicateChats: result.duplicateChats,
+        keptChats: result.keptChats,
+      });
       return result;
     });
     return record.immediate();
@@ -381,13 +457,42 @@ export class Catalogue {
         .get(),
     );
     const publicChats = row.publicChats ?? 0;
+    const preferences = this.hasPreferences()
+      ? this.parseRow(
+          preferenceCountsSchema,
+          this.db
+            .prepare(
+              `SELECT count(*) AS preferences, sum(consent = 'public') AS publicPreferences FROM preferences`,
+            )
+            .get(),
+        )
+      : { preferences: 0, publicPreferences: 0 };
     return {
       uploads: row.uploads,
       chats: row.chats,
       publicChats,
       privateChats: row.chats - publicChats,
       messages: row.messages ?? 0,
+      preferences: preferences.preferences,
+      publicPreferences: preferences.publicPreferences ?? 0,
     };
+  }
+
+  /** The published preference records, in key order so exports are repeatable. */
+  publicPreferences(): StoredPreference[] {
+    if (!this.hasPreferences()) return [];
+    return this.db
+      .prepare(`SELECT key, json, sha256 FROM preferences WHERE consent = 'public' ORDER BY key`)
+      .all()
+      .map((row) => this.parseRow(publicPreferenceSchema, row));
+  }
+
+  /** A catalogue last opened for writing by an older Pygbox, read-only now, has no preferences table. */
+  private hasPreferences(): boolean {
+    return (
+      this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'preferences'").get() !==
+      undefined
+    );
   }
 
   /** The published subset, in key order so exports are repeatable. */

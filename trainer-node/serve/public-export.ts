@@ -1,12 +1,15 @@
+import { createHash } from 'node:crypto';
 import { auditChats } from '../../shared/anonymize/audit.ts';
+import { auditPreferences } from '../../shared/anonymize/audit-preferences.ts';
 import { type AnonChat, anonChatSchema } from '../../shared/chat/anon-chat.ts';
 import { PygboxError } from '../../shared/errors/pygbox-error.ts';
+import { type AnonPreference, anonPreferenceSchema } from '../../shared/local-chat/anon-preference.ts';
 import { PYGBOX_VERSION } from '../../shared/version.ts';
 import type { CompatFormat } from '../../shared/zip/export-manifest.ts';
 import { writeExportZip } from '../../shared/zip/write-export-zip.ts';
 import { nodeZipCodec } from '../io/node-zip-codec.ts';
 import { BlobStore } from './blob-store.ts';
-import type { Catalogue, StoredChatRow } from './catalogue.ts';
+import type { Catalogue, StoredChatRow, StoredPreference } from './catalogue.ts';
 
 export interface PublicExport {
   zip: Uint8Array;
@@ -14,13 +17,16 @@ export interface PublicExport {
   messages: number;
   /** Chats left out because a contributor kept them private. */
   privateChats: number;
+  /** Preference records published (those every upload of them allowed). */
+  preferences: number;
 }
 
 /**
  * The published subset as one pygbox export zip, the same format the dataset builder reads from a
  * contributor. Only chats whose every upload said `public` are read at all; each is checked against
  * its blob's hash and the strict schema, and the whole set passes the audit again (the operator's
- * blocklist may have grown since the uploads), so the export fails closed like any other.
+ * blocklist may have grown since the uploads), so the export fails closed like any other. Public
+ * preference records go in too (preferences.jsonl, format version 2), checked the same way.
  */
 export async function buildPublicExport(
   catalogue: Catalogue,
@@ -28,8 +34,10 @@ export async function buildPublicExport(
   options: { blocklist: readonly string[]; formats?: readonly CompatFormat[] },
 ): Promise<PublicExport> {
   const chats = await readPublicChats(catalogue, blobs);
-  const audited = auditChats(chats, {
-    identities: options.blocklist.map((value) => ({ kind: 'user-supplied', value })),
+  const identities = options.blocklist.map((value) => ({ kind: 'user-supplied' as const, value }));
+  const audited = auditChats(chats, { identities });
+  const preferences = auditPreferences(catalogue.publicPreferences().map(parseStoredPreference), {
+    identities,
   });
   const versions = catalogue.publicAnonymizerVersions();
   const zip = await writeExportZip(audited, {
@@ -38,6 +46,7 @@ export async function buildPublicExport(
     toolVersion: PYGBOX_VERSION,
     formats: options.formats ?? [],
     codec: nodeZipCodec,
+    preferences,
   });
   const summary = catalogue.summary();
   return {
@@ -45,7 +54,27 @@ export async function buildPublicExport(
     chats: chats.length,
     messages: chats.reduce((sum, chat) => sum + chat.messages.length, 0),
     privateChats: summary.privateChats,
+    preferences: preferences.preferences.length,
   };
+}
+
+/** A stored preference record, checked against its sha256, the strict schema and its key. */
+function parseStoredPreference(row: StoredPreference): AnonPreference {
+  let value: unknown;
+  try {
+    if (createHash('sha256').update(row.json).digest('hex') !== row.sha256) throw new Error('damaged');
+    value = JSON.parse(row.json);
+  } catch {
+    value = undefined;
+  }
+  const parsed = anonPreferenceSchema.safeParse(value);
+  if (!parsed.success || parsed.data.key !== row.key) {
+    throw new PygboxError('input-unreadable', 'a stored preference record is damaged', {
+      place: { file: 'catalogue.sqlite', field: `preferences ${row.key}` },
+      hint: 'the data folder was changed by hand or damaged; restore it from a backup',
+    });
+  }
+  return parsed.data;
 }
 
 /**

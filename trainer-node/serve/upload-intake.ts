@@ -76,7 +76,7 @@ export class UploadIntake {
     let recorded: RecordedUpload;
     try {
       if (packName !== undefined) await this.blobs.put(pack.bytes);
-      recorded = this.catalogue.recordUpload(upload, incoming);
+      recorded = this.catalogue.recordUpload(upload, incoming, verified.preferences);
     } catch (error) {
       // Nothing was recorded: the pack goes unless something else names or claims it.
       this.claims.release(claimed, claimed);
@@ -90,15 +90,19 @@ export class UploadIntake {
       [...recorded.releasedBlobs, ...claimed].filter((pack) => this.catalogue.isBlobNamed(pack)),
     );
     this.log(
-      `upload ${upload.id}: ${incoming.length} chats (${recorded.newChats} new, ${recorded.duplicateChats} already held, ${recorded.keptChats} copies kept), consent ${consent}, ${bytes.byteLength} bytes`,
+      `upload ${upload.id}: ${incoming.length} chats (${recorded.newChats} new, ${recorded.duplicateChats} already held, ${recorded.keptChats} copies kept), ${verified.preferences.length} preference records (${recorded.newPreferences} new), consent ${consent}, ${bytes.byteLength} bytes`,
     );
-    return {
+    // The preference counts ride along: clients parse the receipt with a non-strict schema.
+    const receipt: UploadReceipt & { preferences: number; newPreferences: number } = {
       uploadId: upload.id,
       chats: incoming.length,
       newChats: recorded.newChats,
       duplicateChats: recorded.duplicateChats,
       consent,
+      preferences: verified.preferences.length,
+      newPreferences: recorded.newPreferences,
     };
+    return receipt;
   }
 }
 

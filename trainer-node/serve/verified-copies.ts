@@ -28,16 +28,22 @@ export interface VerifiedCopies {
   /** Every chat's prefix chain, one after another, for the keep rule (keep-rule.ts). */
   prefixChains: Uint8Array;
   copies: VerifiedCopy[];
+  /** The upload's preference records, each as the one JSON form every copy of it shares. */
+  preferences: { key: string; sha256: string; json: string }[];
 }
 
 /** Verifies an upload (verify-upload.ts) and encodes its chats for storing. CPU only: no I/O. */
 export async function verifiedCopies(bytes: Uint8Array, options: VerifyOptions): Promise<VerifiedCopies> {
-  const { manifest, audited } = await verifyUpload(bytes, options);
+  const { manifest, audited, preferences } = await verifyUpload(bytes, options);
   return {
     zipSha256: createHash('sha256').update(bytes).digest('hex'),
     anonymizerVersion: manifest.anonymizerVersion,
     toolVersion: manifest.tool.version,
     ...encodeCopies(audited.chats),
+    preferences: preferences.preferences.map((record) => {
+      const json = JSON.stringify(record);
+      return { key: record.key, sha256: createHash('sha256').update(json).digest('hex'), json };
+    }),
   };
 }
 

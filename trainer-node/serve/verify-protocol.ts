@@ -34,6 +34,9 @@ const verifiedCopiesSchema = z.object({
       prefixOffset: countSchema,
     }),
   ),
+  preferences: z.array(
+    z.object({ key: z.string().regex(/^[0-9a-f]{32}$/), sha256: sha256Schema, json: z.string() }),
+  ),
 });
 
 /** Why an upload failed in a thread: refused (the upload's fault, with the reader's words) or internal. */

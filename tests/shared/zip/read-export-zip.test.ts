@@ -133,9 +133,9 @@ describe.each(CODECS)('readExportZip with the %s rejects broken and hostile zips
       'a newer format version',
       async () =>
         buildZip(
-          withManifest(await validEntries(), { ...manifestOf(await validEntries()), formatVersion: 2 }),
+          withManifest(await validEntries(), { ...manifestOf(await validEntries()), formatVersion: 3 }),
         ),
-      /manifest\.json: has format version 2; this Pygbox reads version 1/,
+      /manifest\.json: has format version 3; this Pygbox reads versions 1 and 2/,
     ],
     [
       'a manifest with a negative count',

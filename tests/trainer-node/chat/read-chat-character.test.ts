@@ -68,6 +68,18 @@ describe('a chat character from a card', () => {
     });
   });
 
+  it("carries the card's example dialogue, as the browser chat page does", async () => {
+    const withExamples = {
+      ...v2,
+      data: { ...v2.data, mes_example: ' <START>\n{{user}}: Hi\n{{char}}: Ahoy! ' },
+    };
+    const read = await readCardCharacter(write('examples.json', JSON.stringify(withExamples)));
+    expect(read.character.exampleDialogue).toBe('<START>\n{{user}}: Hi\n{{char}}: Ahoy!');
+    expect((await readCardCharacter(write('plain.json', JSON.stringify(v2)))).character).not.toHaveProperty(
+      'exampleDialogue',
+    );
+  });
+
   it('reads a card whose greeting is missing or not text, without one', async () => {
     const odd = { ...v2, data: { ...v2.data, first_mes: 42 } };
     const read = await readCardCharacter(write('odd.json', JSON.stringify(odd)));

@@ -61,7 +61,9 @@ describe('pygbox serve export', () => {
       '--format',
       'dumper,sillytavern',
     ]);
-    expect(stdout).toMatch(/wrote 2 public chats \(12 messages\) to .*data\.zip; 2 private chats stayed/);
+    expect(stdout).toMatch(
+      /wrote 2 public chats \(12 messages\) and 0 preference records to .*data\.zip; 2 private chats stayed/,
+    );
     const { manifest, chats } = await readExportZip(new Uint8Array(readFileSync(out)));
     expect(manifest.formats).toEqual(['dumper', 'sillytavern']);
     expect(manifest.anonymizerVersion).toBe('1.2.0');

@@ -1,14 +1,18 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
-import { readPngTextChunks } from './png-text-chunks.ts';
+import {
+  type CardRead,
+  cardPersona,
+  parseCharacterCardJson,
+} from '../../../shared/character-card/character-card.ts';
+import { readCardFromPng } from '../../../shared/character-card/read-card-from-png.ts';
 import type { SkippedInput } from './source-chat.ts';
-import { describeZodProblem } from './zod-problem.ts';
 
 /**
  * A character card (TavernAI V1, V2 `chara_card_v2`, V3 `chara_card_v3`), as JSON or inside a PNG's
  * `chara`/`ccv3` text chunk. Cards give personas: the description and personality become the
  * persona, the scenario the scenario, for chats with a character of the same name that lack them.
- * The creator's handle is kept only to be redacted from the texts.
+ * The creator's handle is kept only to be redacted from the texts. The parsing itself is
+ * platform-free and shared with the chat page (shared/character-card/); this file reads the files.
  */
 export interface CharacterCard {
   file: string;
@@ -18,50 +22,33 @@ export interface CharacterCard {
   creator?: string;
 }
 
-const cardFieldsSchema = z.looseObject({
-  name: z.string().trim().min(1),
-  // Chat opens with it; training does not use it, so a card whose greeting is not text still reads.
-  first_mes: z.string().optional().catch(undefined),
-  description: z.string().optional(),
-  personality: z.string().optional(),
-  scenario: z.string().optional(),
-  creator: z.string().optional(),
-});
-const wrappedCardSchema = z.looseObject({
-  spec: z.enum(['chara_card_v2', 'chara_card_v3']),
-  data: cardFieldsSchema,
-});
-
-/** True for JSON that looks like a card (so a `.json` input is read as one). */
-export function isCharacterCardJson(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  if ('spec' in value && typeof value.spec === 'string' && value.spec.startsWith('chara_card')) return true;
-  return 'name' in value && 'first_mes' in value;
-}
+export { isCharacterCardJson } from '../../../shared/character-card/character-card.ts';
 
 export function cardFromJson(value: unknown, file: string): CharacterCard | SkippedInput {
   const read = cardWithGreetingFromJson(value, file);
   return 'card' in read ? read.card : read;
 }
 
-/** A card and its greeting (`first_mes`, trimmed; absent when empty): what `pygbox chat` opens with. */
+/**
+ * A card and its greeting (`first_mes`, trimmed; absent when empty): what `pygbox chat` opens with,
+ * and its example dialogue (`mes_example`, trimmed; absent when empty), which chat prompts carry
+ * after `<START>` as the browser chat's do. Datasets use neither.
+ */
 export interface CardWithGreeting {
   card: CharacterCard;
   greeting?: string;
+  exampleDialogue?: string;
 }
 
 export function cardWithGreetingFromJson(value: unknown, file: string): CardWithGreeting | SkippedInput {
-  // A card that says it is V2/V3 is judged as one, so its error names `data.…` fields.
-  const isWrapped = typeof value === 'object' && value !== null && 'spec' in value;
-  const parsed = isWrapped
-    ? wrappedCardSchema.transform((card) => card.data).safeParse(value)
-    : cardFieldsSchema.safeParse(value);
-  if (!parsed.success) return { file, message: describeZodProblem('a character card', parsed.error) };
-  const { name, description, personality, scenario, creator, first_mes: greeting } = parsed.data;
-  const persona = [description, personality]
-    .map((text) => text?.trim() ?? '')
-    .filter((text) => text !== '')
-    .join('\n');
+  return fromCardRead(parseCharacterCardJson(value), file);
+}
+
+/** The shared reader's card as the trainer's: persona combined, texts trimmed, empty ones left out. */
+function fromCardRead(read: CardRead, file: string): CardWithGreeting | SkippedInput {
+  if (!read.ok) return { file, message: read.message };
+  const { name, scenario, creator, first_mes: greeting, mes_example: examples } = read.card;
+  const persona = cardPersona(read.card);
   return {
     card: {
       file,
@@ -71,6 +58,7 @@ export function cardWithGreetingFromJson(value: unknown, file: string): CardWith
       ...(creator === undefined || creator.trim() === '' ? {} : { creator: creator.trim() }),
     },
     ...(greeting === undefined || greeting.trim() === '' ? {} : { greeting: greeting.trim() }),
+    ...(examples === undefined || examples.trim() === '' ? {} : { exampleDialogue: examples.trim() }),
   };
 }
 
@@ -98,22 +86,12 @@ export async function readCardWithGreeting(
   kind: 'json' | 'png',
 ): Promise<CardWithGreeting | SkippedInput> {
   const bytes = await readFile(file);
-  let text = bytes.toString('utf8');
-  if (kind === 'png') {
-    const chunks = readPngTextChunks(new Uint8Array(bytes));
-    if (chunks === undefined) return { file, message: 'not a PNG file' };
-    const encoded = chunks.get('ccv3') ?? chunks.get('chara');
-    if (encoded === undefined) return { file, message: 'this PNG holds no character card (no chara chunk)' };
-    text = Buffer.from(encoded, 'base64').toString('utf8');
-  }
+  if (kind === 'png') return fromCardRead(readCardFromPng(new Uint8Array(bytes)), file);
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(bytes.toString('utf8'));
   } catch {
-    return {
-      file,
-      message: kind === 'png' ? 'the chara chunk is not base64-encoded JSON' : 'not valid JSON',
-    };
+    return { file, message: 'not valid JSON' };
   }
   return cardWithGreetingFromJson(json, file);
 }
