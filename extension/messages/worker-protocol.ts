@@ -31,6 +31,7 @@ export const storeCountsSchema = z.object({
   chats: z.number().int().min(0),
   messages: z.number().int().min(0),
   captures: z.number().int().min(0),
+  preferences: z.number().int().min(0),
 });
 
 export const ingestReplySchema = z.object({

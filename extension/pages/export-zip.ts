@@ -23,9 +23,10 @@ export async function buildExportZip(
   formats: readonly CompatFormat[],
 ): Promise<StoreExportZip> {
   const preview = await previewStoreExport(store);
-  if (preview.audited.chats.length === 0) {
-    throw new PygboxError('usage', 'there is no chat to export yet', {
-      hint: 'Browse your chats on character.ai or press "Dump all chats" first; excluded chats are left out.',
+  // Ratings from the chat page are worth exporting on their own, without any captured chat.
+  if (preview.audited.chats.length === 0 && preview.preferences.preferences.length === 0) {
+    throw new PygboxError('usage', 'there is nothing to export yet', {
+      hint: 'Browse your chats on character.ai, press "Dump all chats", or rate replies in the chat page first; excluded chats are left out.',
     });
   }
   return writeStoreExportZip(preview, { formats, codec: portableZipCodec });

@@ -104,7 +104,7 @@ export function popupView(state: PopupState): PopupView {
     counts:
       counts === undefined
         ? 'Reading your local store…'
-        : `${plural(counts.characters, 'character')} · ${plural(counts.chats, 'chat')} · ${plural(counts.messages, 'message')}`,
+        : `${plural(counts.characters, 'character')} · ${plural(counts.chats, 'chat')} · ${plural(counts.messages, 'message')}${counts.preferences === 0 ? '' : ` · ${plural(counts.preferences, 'rating')}`}`,
     dumpButton: {
       label: running ? 'Cancel dump' : 'Dump all chats',
       action: running ? 'cancel' : 'start',
@@ -113,7 +113,8 @@ export function popupView(state: PopupState): PopupView {
     dumpLine: dumpLine(state.dump),
     exportButton: {
       label: exporting.state === 'working' ? 'Exporting…' : 'Export anonymized zip',
-      disabled: exporting.state === 'working' || counts === undefined || counts.chats === 0,
+      disabled:
+        exporting.state === 'working' || counts === undefined || counts.chats + counts.preferences === 0,
     },
     notices,
   };

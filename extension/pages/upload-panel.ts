@@ -23,6 +23,8 @@ export function uploadPanel(preview: StoreExportPreview, options: ExtensionOptio
   }
   const chats = preview.audited.chats;
   const messages = chats.reduce((sum, chat) => sum + chat.messages.length, 0);
+  // Ratings from the chat page are worth sending on their own, without any captured chat.
+  const preferences = preview.preferences.preferences.length;
   const formats = options.formats.length === 0 ? 'none' : options.formats.join(', ');
   const consentPrivate = h('input', {
     type: 'radio',
@@ -42,7 +44,7 @@ export function uploadPanel(preview: StoreExportPreview, options: ExtensionOptio
   const consent = (): Consent | undefined =>
     consentPrivate.checked ? 'private' : consentPublic.checked ? 'public' : undefined;
   const refresh = () => {
-    button.disabled = consent() === undefined || !confirmed.checked || chats.length === 0;
+    button.disabled = consent() === undefined || !confirmed.checked || chats.length + preferences === 0;
   };
   for (const input of [consentPrivate, consentPublic, confirmed]) input.addEventListener('change', refresh);
 
@@ -74,7 +76,7 @@ export function uploadPanel(preview: StoreExportPreview, options: ExtensionOptio
     h(
       'p',
       { id: 'upload-contents' },
-      `The zip will hold ${plural(chats.length, 'chat')} with ${plural(messages, 'message')}, as shown below, with ${preview.identitiesRedacted} of your identities replaced; extra formats: ${formats}. It goes to ${options.uploadEndpoint}.`,
+      `The zip will hold ${plural(chats.length, 'chat')} with ${plural(messages, 'message')}, as shown below, and ${plural(preferences, 'preference record')} from your ratings in the chat page, with ${preview.identitiesRedacted} of your identities replaced; extra formats: ${formats}. It goes to ${options.uploadEndpoint}.`,
     ),
     h('p', {}, 'What may the collectors do with these chats?'),
     h('label', {}, consentPrivate, ' Keep them private: use them for training, never publish them.'),

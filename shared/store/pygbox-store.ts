@@ -45,6 +45,8 @@ export interface StoreCounts {
   /** Chosen messages over all stored chats (swipes not counted). */
   messages: number;
   captures: number;
+  /** Preference records from the chat page's ratings and kept swipes (they are exported too). */
+  preferences: number;
 }
 
 /** The local store: raw captures (never exported), merged chats, characters, identities, settings. */
@@ -172,7 +174,8 @@ function createStore(db: IDBPDatabase<PygboxDB>): PygboxStore {
     },
 
     async counts() {
-      return runTransaction(db, ['captures', 'chats', 'characters'], 'readonly', 'counting', async (tx) => {
+      const stores = ['captures', 'chats', 'characters', 'preferences'] as const;
+      return runTransaction(db, [...stores], 'readonly', 'counting', async (tx) => {
         let messages = 0;
         let cursor = await tx.objectStore('chats').openCursor();
         while (cursor) {
@@ -184,6 +187,7 @@ function createStore(db: IDBPDatabase<PygboxDB>): PygboxStore {
           chats: await tx.objectStore('chats').count(),
           messages,
           captures: await tx.objectStore('captures').count(),
+          preferences: await tx.objectStore('preferences').count(),
         };
       });
     },

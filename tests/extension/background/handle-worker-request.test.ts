@@ -51,7 +51,7 @@ describe('the service worker request handler', () => {
     expect(again).toEqual({ captures: 0, chats: 1, newMessages: 0, problems: 1 });
 
     const status = workerReplySchemas.status.parse(await handleWorkerRequest({ type: 'status' }, worker));
-    expect(status.counts).toEqual({ characters: 0, chats: 1, messages: 4, captures: 4 });
+    expect(status.counts).toEqual({ characters: 0, chats: 1, messages: 4, captures: 4, preferences: 0 });
   });
 
   it('checks for an interrupted dump on every status, and routes dump requests to the controller', async () => {

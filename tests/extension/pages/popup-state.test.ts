@@ -8,7 +8,7 @@ import {
   popupView,
 } from '../../../extension/pages/popup-state.ts';
 
-const COUNTS = { characters: 2, chats: 3, messages: 210, captures: 20 };
+const COUNTS = { characters: 2, chats: 3, messages: 210, captures: 20, preferences: 0 };
 const AT = '2025-01-01T00:00:00.000Z';
 
 function progress(
@@ -64,10 +64,22 @@ describe('popup state', () => {
       run({ type: 'status', reply: { counts: { ...COUNTS, chats: 0, messages: 0 }, dump: dump('idle') } }),
     );
     expect(empty.exportButton.disabled).toBe(true);
+    // Ratings from the chat page alone are worth exporting: they are preference records in the zip.
+    const ratingsOnly = popupView(
+      run({
+        type: 'status',
+        reply: { counts: { ...COUNTS, chats: 0, messages: 0, preferences: 2 }, dump: dump('idle') },
+      }),
+    );
+    expect(ratingsOnly.exportButton.disabled).toBe(false);
+    expect(ratingsOnly.counts).toBe('2 characters · 0 chats · 0 messages · 2 ratings');
     const one = popupView(
       run({
         type: 'status',
-        reply: { counts: { characters: 1, chats: 1, messages: 1, captures: 1 }, dump: dump('idle') },
+        reply: {
+          counts: { characters: 1, chats: 1, messages: 1, captures: 1, preferences: 0 },
+          dump: dump('idle'),
+        },
       }),
     );
     expect(one.counts).toBe('1 character · 1 chat · 1 message');

@@ -66,7 +66,13 @@ describe('deleting a chat', () => {
     expect(left).toEqual([...SHARED, ...OTHER_CHAT]);
     expect(reparsedChatIds(left)).toEqual([OTHER_CHAT_ID]);
     expect((await store.listChats()).map((chat) => chat.chatId)).toEqual([OTHER_CHAT_ID]);
-    expect(await store.counts()).toEqual({ characters: 1, chats: 1, messages: 4, captures: 4 });
+    expect(await store.counts()).toEqual({
+      characters: 1,
+      chats: 1,
+      messages: 4,
+      captures: 4,
+      preferences: 0,
+    });
   });
 
   it('keeps its exclusions, so a chat left out and deleted stays out when it is captured again', async () => {
@@ -109,7 +115,13 @@ describe('deleting everything', () => {
     const store = await storeWith([...SHARED, ...THIS_CHAT, ...OTHER_CHAT]);
     await store.setSettings({ userIdentities: ['Mira'], redactions: ['Moonbase'] });
     await store.deleteEverything();
-    expect(await store.counts()).toEqual({ characters: 0, chats: 0, messages: 0, captures: 0 });
+    expect(await store.counts()).toEqual({
+      characters: 0,
+      chats: 0,
+      messages: 0,
+      captures: 0,
+      preferences: 0,
+    });
     expect(await store.allIdentities()).toEqual([]);
     expect((await store.getSettings()).userIdentities).toEqual([]);
     // Still usable afterwards.

@@ -48,7 +48,13 @@ describe('PygboxStore ingest', () => {
     const store = await freshStore();
     const summary = await store.addCaptures(FIRST_BATCH);
     expect(summary).toEqual({ captures: 3, chats: 1, newMessages: 4, problems: [] });
-    expect(await store.counts()).toEqual({ characters: 0, chats: 1, messages: 4, captures: 3 });
+    expect(await store.counts()).toEqual({
+      characters: 0,
+      chats: 1,
+      messages: 4,
+      captures: 3,
+      preferences: 0,
+    });
     const chat = await store.getChat(CHAT_ID);
     expect(texts(chat)).toEqual([
       'Welcome to my kitchen!',
@@ -153,7 +159,13 @@ describe('PygboxStore ingest', () => {
     const error = await pygboxRejection(store.addCaptures([FIRST_BATCH[0], broken] as never));
     expect(error.code).toBe('capture-invalid');
     expect(error.place.field).toBe('records[1].url');
-    expect(await store.counts()).toEqual({ characters: 0, chats: 0, messages: 0, captures: 0 });
+    expect(await store.counts()).toEqual({
+      characters: 0,
+      chats: 0,
+      messages: 0,
+      captures: 0,
+      preferences: 0,
+    });
   });
 
   it('adds chats that did not come from captures', async () => {
@@ -357,7 +369,13 @@ describe('PygboxStore lifecycle', () => {
     store.close();
     const reopened = await freshStore(factory);
     expect(await reopened.listChats()).toEqual(chats);
-    expect(await reopened.counts()).toEqual({ characters: 1, chats: 1, messages: 4, captures: 4 });
+    expect(await reopened.counts()).toEqual({
+      characters: 1,
+      chats: 1,
+      messages: 4,
+      captures: 4,
+      preferences: 0,
+    });
     expect(await reopened.getSettings()).toEqual({
       ...NO_EXCLUSIONS,
       userIdentities: ['Mira'],
