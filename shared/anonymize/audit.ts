@@ -50,7 +50,9 @@ export function findAuditFindings(chats: readonly AnonChat[], options: AuditOpti
   const needles = needleSet(auditNeedles(options.identities, options.redactions ?? []));
   const findings: AuditFinding[] = [];
   chats.forEach((chat, chatIndex) => {
-    const chatKey = typeof chat.key === 'string' ? chat.key : undefined;
+    // Quoted in the error only when it is a real content key: a damaged chat's `key` may hold
+    // anything (a name, a phone number), and the error may be shown, logged or sent back.
+    const chatKey = anonChatSchema.shape.key.safeParse(chat.key).success ? chat.key : undefined;
     const base = `chats[${chatIndex}]`;
     const parsed = anonChatSchema.safeParse(chat);
     if (!parsed.success) {

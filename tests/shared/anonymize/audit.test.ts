@@ -188,6 +188,13 @@ describe('findAuditFindings', () => {
     expect(findings.map((finding) => finding.kind)).toEqual(['redaction']);
   });
 
+  it('never quotes a damaged chat key, which may hold user text', () => {
+    const damaged = { ...anonChat(['Hello.']), key: 'call 555-123-4567' } as unknown as AnonChat;
+    const error = caught(() => auditChats([damaged], { identities: KNOWN }));
+    expect(error.message).toContain('chat key unreadable');
+    expect(error.message).not.toContain('555');
+  });
+
   it('finds stray fields (ids, avatars) through the strict schema', () => {
     const chat = anonChat(['fine']);
     // Built outside the type on purpose: the audit must catch what the types would have refused.
