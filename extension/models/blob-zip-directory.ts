@@ -8,7 +8,8 @@ import {
   LOCAL_HEADER_SIZE,
   LOCAL_SIGNATURE,
 } from '../../shared/zip/zip-format.ts';
-import { HINT_HOSTILE_ZIP, HINT_NOT_PYGBOX_ZIP, zipInvalid } from '../../shared/zip/zip-invalid-error.ts';
+import { HINT_HOSTILE_ZIP, HINT_NOT_PYGBOX_ZIP } from '../../shared/zip/zip-invalid-error.ts';
+import { MODEL_ARCHIVE_NAME, modelArchiveProblem, modelZipProblem } from './model-zip-problem.ts';
 
 /**
  * Reads a model zip's central directory from a Blob by random access (`blob.slice`): models are
@@ -31,9 +32,6 @@ export interface BlobZipEntry {
   /** Offset of the entry's (compressed) data in the archive. */
   dataOffset: number;
 }
-
-/** What the archive as a whole is called in errors. */
-export const MODEL_ARCHIVE_NAME = '(model zip)';
 
 const MAX_COMMENT = 0xffff;
 const MAX_16 = 0xffff;
@@ -150,10 +148,10 @@ function parseDirectory(view: DataView, entryCount: number): DirectoryRecord[] {
     const nameBytes = new Uint8Array(view.buffer, view.byteOffset + nameStart, nameLength);
     const name = decodeName(nameBytes, index);
     const pathProblem = entryPathProblem(name.endsWith('/') ? name.slice(0, -1) : name);
-    if (pathProblem !== undefined) throw zipInvalid(name, pathProblem, HINT_HOSTILE_ZIP);
-    if ((flags & FLAG_ENCRYPTED) !== 0) throw zipInvalid(name, 'is encrypted', HINT_NOT_PYGBOX_ZIP);
+    if (pathProblem !== undefined) throw modelZipProblem(name, pathProblem, HINT_HOSTILE_ZIP);
+    if ((flags & FLAG_ENCRYPTED) !== 0) throw modelZipProblem(name, 'is encrypted', HINT_NOT_PYGBOX_ZIP);
     if (method !== 0 && method !== 8) {
-      throw zipInvalid(
+      throw modelZipProblem(
         name,
         `uses compression method ${method}; only stored and deflate are read`,
         HINT_NOT_PYGBOX_ZIP,
@@ -167,7 +165,7 @@ function parseDirectory(view: DataView, entryCount: number): DirectoryRecord[] {
       const take = (): number => {
         const value = values.shift();
         if (value === undefined)
-          throw zipInvalid(name, 'has a ZIP64 extra field that is too short', HINT_NOT_PYGBOX_ZIP);
+          throw modelZipProblem(name, 'has a ZIP64 extra field that is too short', HINT_NOT_PYGBOX_ZIP);
         return value;
       };
       if (uncompressedSize === MAX_32) uncompressedSize = take();
@@ -175,7 +173,11 @@ function parseDirectory(view: DataView, entryCount: number): DirectoryRecord[] {
       if (localOffset === MAX_32) localOffset = take();
     }
     if (method === 0 && compressedSize !== uncompressedSize) {
-      throw zipInvalid(name, 'is stored uncompressed but declares two different sizes', HINT_HOSTILE_ZIP);
+      throw modelZipProblem(
+        name,
+        'is stored uncompressed but declares two different sizes',
+        HINT_HOSTILE_ZIP,
+      );
     }
     records.push({ name, nameBytes, method, crc32, compressedSize, uncompressedSize, localOffset });
     position = next;
@@ -201,7 +203,7 @@ function zip64Values(extra: DataView, name: string): number[] {
     }
     at += 4 + size;
   }
-  throw zipInvalid(name, 'declares ZIP64 sizes but has no ZIP64 extra field', HINT_NOT_PYGBOX_ZIP);
+  throw modelZipProblem(name, 'declares ZIP64 sizes but has no ZIP64 extra field', HINT_NOT_PYGBOX_ZIP);
 }
 
 /** The local header must exist and repeat the central name: two names for one entry is a trick. */
@@ -212,21 +214,33 @@ async function locateData(
 ): Promise<BlobZipEntry> {
   const { name, nameBytes, localOffset } = record;
   if (localOffset + LOCAL_HEADER_SIZE + nameBytes.length > directoryOffset) {
-    throw zipInvalid(name, 'has no local header where the central directory points', HINT_NOT_PYGBOX_ZIP);
+    throw modelZipProblem(
+      name,
+      'has no local header where the central directory points',
+      HINT_NOT_PYGBOX_ZIP,
+    );
   }
   const header = await readRange(blob, localOffset, localOffset + LOCAL_HEADER_SIZE + nameBytes.length);
   if (header.getUint32(0, true) !== LOCAL_SIGNATURE) {
-    throw zipInvalid(name, 'has no local header where the central directory points', HINT_NOT_PYGBOX_ZIP);
+    throw modelZipProblem(
+      name,
+      'has no local header where the central directory points',
+      HINT_NOT_PYGBOX_ZIP,
+    );
   }
   const nameLength = header.getUint16(26, true);
   const extraLength = header.getUint16(28, true);
   const localName = new Uint8Array(header.buffer, LOCAL_HEADER_SIZE, nameBytes.length);
   if (nameLength !== nameBytes.length || !localName.every((byte, i) => byte === nameBytes[i])) {
-    throw zipInvalid(name, 'has a local header with a different name', HINT_HOSTILE_ZIP);
+    throw modelZipProblem(name, 'has a local header with a different name', HINT_HOSTILE_ZIP);
   }
   const dataOffset = localOffset + LOCAL_HEADER_SIZE + nameLength + extraLength;
   if (dataOffset + record.compressedSize > directoryOffset) {
-    throw zipInvalid(name, 'is truncated: its data runs past the end of the entries', HINT_NOT_PYGBOX_ZIP);
+    throw modelZipProblem(
+      name,
+      'is truncated: its data runs past the end of the entries',
+      HINT_NOT_PYGBOX_ZIP,
+    );
   }
   return {
     name,
@@ -270,7 +284,7 @@ function rejectDuplicates(records: readonly DirectoryRecord[]): void {
   const seen = new Set<string>();
   for (const record of records) {
     const key = record.name.toLowerCase();
-    if (seen.has(key)) throw zipInvalid(record.name, 'appears more than once', HINT_HOSTILE_ZIP);
+    if (seen.has(key)) throw modelZipProblem(record.name, 'appears more than once', HINT_HOSTILE_ZIP);
     seen.add(key);
   }
 }
@@ -288,21 +302,16 @@ function rejectOverlaps(entries: readonly BlobZipEntry[], records: readonly Dire
     const previous = spans[i - 1];
     const current = spans[i];
     if (previous !== undefined && current !== undefined && previous.end > current.start) {
-      throw zipInvalid(current.name, 'overlaps the data of another entry', HINT_HOSTILE_ZIP);
+      throw modelZipProblem(current.name, 'overlaps the data of another entry', HINT_HOSTILE_ZIP);
     }
   }
 }
 
 function bigToNumber(value: bigint, where: string): number {
   if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw new PygboxError('zip-invalid', `${where}: declares a size or offset past 8 PiB`, {
-      place: { file: where },
-      hint: HINT_HOSTILE_ZIP,
-    });
+    throw modelZipProblem(where, 'declares a size or offset past 8 PiB', HINT_HOSTILE_ZIP);
   }
   return Number(value);
 }
 
-function archiveError(problem: string, hint: string): PygboxError {
-  return zipInvalid(MODEL_ARCHIVE_NAME, problem, hint);
-}
+const archiveError = modelArchiveProblem;

@@ -1,9 +1,10 @@
 import { Inflate } from 'fflate';
 import { PygboxError } from '../../shared/errors/pygbox-error.ts';
-import { HINT_HOSTILE_ZIP, HINT_NOT_PYGBOX_ZIP, zipInvalid } from '../../shared/zip/zip-invalid-error.ts';
+import { HINT_HOSTILE_ZIP, HINT_NOT_PYGBOX_ZIP } from '../../shared/zip/zip-invalid-error.ts';
 import { blobChunks } from './blob-chunks.ts';
-import { type BlobZipEntry, MODEL_ARCHIVE_NAME, readBlobZipDirectory } from './blob-zip-directory.ts';
+import { type BlobZipEntry, readBlobZipDirectory } from './blob-zip-directory.ts';
 import { Crc32Stream } from './crc32-stream.ts';
+import { MODEL_ARCHIVE_NAME, modelZipProblem } from './model-zip-problem.ts';
 
 /**
  * Where an import reads the model's files from: a zip (by random access) or the files of a picked
@@ -101,37 +102,54 @@ async function streamZipEntry(
   )) {
     signal?.throwIfAborted();
     if (bytes.length !== expected) {
-      throw zipInvalid(entry.name, 'is truncated: the zip ends inside its data', HINT_NOT_PYGBOX_ZIP);
+      throw modelZipProblem(entry.name, 'is truncated: the zip ends inside its data', HINT_NOT_PYGBOX_ZIP);
     }
+    const last = read + bytes.length === entry.compressedSize;
     read += bytes.length;
-    if (inflater === undefined) pending.push(bytes);
-    else {
-      try {
-        inflater.push(bytes, read === entry.compressedSize);
-      } catch {
-        throw zipInvalid(entry.name, 'has damaged or truncated compressed data', HINT_NOT_PYGBOX_ZIP);
+    // Deflate expands up to 1032 times and fflate hands over all a push produced at once: fed a
+    // whole read chunk, a bomb would fill gigabytes before the size check below could refuse it.
+    const slices = inflater === undefined ? [bytes] : inflateSlices(bytes);
+    for (const [index, slice] of slices.entries()) {
+      if (inflater === undefined) pending.push(slice);
+      else {
+        try {
+          inflater.push(slice, last && index === slices.length - 1);
+        } catch {
+          throw modelZipProblem(entry.name, 'has damaged or truncated compressed data', HINT_NOT_PYGBOX_ZIP);
+        }
       }
-    }
-    for (const chunk of pending.splice(0)) {
-      produced += chunk.length;
-      if (produced > entry.uncompressedSize) {
-        throw zipInvalid(entry.name, 'inflates to more bytes than the zip declares', HINT_HOSTILE_ZIP);
+      for (const chunk of pending.splice(0)) {
+        produced += chunk.length;
+        if (produced > entry.uncompressedSize) {
+          throw modelZipProblem(entry.name, 'inflates to more bytes than the zip declares', HINT_HOSTILE_ZIP);
+        }
+        crc.update(chunk);
+        await onChunk(chunk);
       }
-      crc.update(chunk);
-      await onChunk(chunk);
     }
   }
-  if (!ended) throw zipInvalid(entry.name, 'has truncated compressed data', HINT_NOT_PYGBOX_ZIP);
+  if (!ended) throw modelZipProblem(entry.name, 'has truncated compressed data', HINT_NOT_PYGBOX_ZIP);
   if (produced !== entry.uncompressedSize) {
-    throw zipInvalid(
+    throw modelZipProblem(
       entry.name,
       `holds ${produced} bytes where the zip declares ${entry.uncompressedSize}`,
       HINT_NOT_PYGBOX_ZIP,
     );
   }
   if (crc.digest() !== entry.crc32) {
-    throw zipInvalid(entry.name, 'fails its CRC-32 check: the data is damaged', HINT_NOT_PYGBOX_ZIP);
+    throw modelZipProblem(entry.name, 'fails its CRC-32 check: the data is damaged', HINT_NOT_PYGBOX_ZIP);
   }
+}
+
+/** At most 1032 times this (66 MB) comes out of one push into the inflater. */
+export const INFLATE_INPUT_BYTES = 64 * 1024;
+
+function inflateSlices(bytes: Uint8Array): Uint8Array[] {
+  const slices: Uint8Array[] = [];
+  for (let at = 0; at < bytes.length; at += INFLATE_INPUT_BYTES) {
+    slices.push(bytes.subarray(at, at + INFLATE_INPUT_BYTES));
+  }
+  return slices;
 }
 
 /** What `<input webkitdirectory>` gives: files whose `webkitRelativePath` starts with the folder. */
@@ -140,7 +158,7 @@ export interface PickedFile extends Blob {
   readonly webkitRelativePath?: string;
 }
 
-export const MODEL_FOLDER_NAME = '(model folder)';
+export const MODEL_FOLDER_NAME = 'model folder';
 
 /** The picked folder's files keyed by their path minus the picked (top) folder. */
 export function folderImportSource(files: readonly PickedFile[]): ModelImportSource {

@@ -153,6 +153,8 @@ export function createModelLibrary(options: ModelLibraryOptions): ModelLibrary {
     return locks.exclusive(async () => {
       await removeIncomplete();
       const temporary: StoragePath = [MODELS_FOLDER, `${IMPORTING_PREFIX}${randomId()}`];
+      /** Set once files are moved into `pygbox-models/<id>/`: a failure after it removes that too. */
+      let installing: StoragePath | undefined;
       try {
         signal?.throwIfAborted();
         report({ phase: 'reading', doneBytes: 0, totalBytes: 0 });
@@ -164,6 +166,13 @@ export function createModelLibrary(options: ModelLibraryOptions): ModelLibrary {
         const totalBytes = manifestBytes.length + manifest.files.reduce((sum, file) => sum + file.bytes, 0);
         report({ phase: 'checking', doneBytes: 0, totalBytes });
         checkListedFiles(source, manifest);
+        const existing = await load(id);
+        if (existing !== undefined) {
+          // Imported before, and checked then: copying gigabytes again would only need the space
+          // twice over (and fail on a nearly full disk) to end with the same model.
+          report({ phase: 'done', doneBytes: totalBytes, totalBytes });
+          return existing;
+        }
 
         await writeBytes([...temporary, MODEL_MANIFEST_PATH], manifestBytes);
         let doneBytes = manifestBytes.length;
@@ -223,14 +232,8 @@ export function createModelLibrary(options: ModelLibraryOptions): ModelLibrary {
           await writer.close();
         }
 
-        const existing = await load(id);
-        if (existing !== undefined) {
-          // Imported before: the checked copy is dropped and the installed one kept as it is.
-          await storage.remove(temporary);
-          report({ phase: 'done', doneBytes: totalBytes, totalBytes });
-          return existing;
-        }
         const target = folderOf(id);
+        installing = target;
         await storage.remove(target);
         for (const path of [MODEL_MANIFEST_PATH, ...manifest.files.map((file) => file.path)]) {
           const parts = segments(path);
@@ -248,6 +251,8 @@ export function createModelLibrary(options: ModelLibraryOptions): ModelLibrary {
         return installed;
       } catch (error) {
         await storage.remove(temporary).catch(() => undefined);
+        // Moved but not marked (the marker's write failed): unfinished, and it holds the space.
+        if (installing !== undefined) await storage.remove(installing).catch(() => undefined);
         throw asImportError(error);
       }
     });

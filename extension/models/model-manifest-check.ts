@@ -8,14 +8,14 @@ import {
   modelManifestSchema,
 } from '../../shared/model/model-manifest.ts';
 import { entryPathProblem } from '../../shared/zip/zip-entry-path.ts';
-import { MODEL_ARCHIVE_NAME } from './blob-zip-directory.ts';
 import { INSTALLED_MARKER_NAME } from './installed-model-marker.ts';
 import type { ModelImportSource } from './model-import-source.ts';
+import { MODEL_ARCHIVE_NAME } from './model-zip-problem.ts';
 
 /**
  * The checks an import makes before a byte is written: the descriptor is ours and of a version we
  * read, every file it lists is there with the size it says, and no name is unsafe. Sizes and
- * sha256 of the data itself are checked while it streams (model-import.ts).
+ * sha256 of the data itself are checked while it streams (model-library-core.ts).
  *
  * Files the descriptor does not list are ignored, not refused: they are never written, so they
  * cannot change the model, and the descriptor is what `pygbox export` says the model is; zipping

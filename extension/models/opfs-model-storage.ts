@@ -76,13 +76,7 @@ export class OpfsModelStorage implements ModelStorage {
       try {
         directory = await directory.getDirectoryHandle(name, { create });
       } catch (error) {
-        if (
-          !create &&
-          error instanceof DOMException &&
-          (error.name === 'NotFoundError' || error.name === 'TypeMismatchError')
-        ) {
-          return undefined;
-        }
+        if (!create && isMissing(error)) return undefined;
         throw error;
       }
     }
@@ -96,14 +90,15 @@ export class OpfsModelStorage implements ModelStorage {
     try {
       return await parent.getFileHandle(name, { create });
     } catch (error) {
-      if (
-        !create &&
-        error instanceof DOMException &&
-        (error.name === 'NotFoundError' || error.name === 'TypeMismatchError')
-      ) {
-        return undefined;
-      }
+      if (!create && isMissing(error)) return undefined;
       throw error;
     }
   }
+}
+
+/** No such entry, or one of the other kind (a file where a folder was asked for, or back). */
+function isMissing(error: unknown): boolean {
+  return (
+    error instanceof DOMException && (error.name === 'NotFoundError' || error.name === 'TypeMismatchError')
+  );
 }

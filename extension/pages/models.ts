@@ -169,7 +169,8 @@ function modelItem(model: InstalledModel): HTMLElement {
       'Prompt format',
       manifest.prompt_format_version === null ? 'unknown' : `version ${manifest.prompt_format_version}`,
     ],
-    ['Imported', model.importedAt.slice(0, 16).replace('T', ' ')],
+    // Stored in UTC; shown as such, or a user west of Greenwich reads a time in their future.
+    ['Imported', `${model.importedAt.slice(0, 16).replace('T', ' ')} UTC`],
     ['Id', `${model.id.slice(0, 12)}…`],
   ];
   return h(

@@ -30,3 +30,17 @@ export function storedModelFiles(page: Page): Promise<Record<string, string>> {
     return out;
   });
 }
+
+/** One stored file's text, by its path under `pygbox-models/`; undefined when it is not there. */
+export function storedModelText(page: Page, path: string): Promise<string | undefined> {
+  return page.evaluate(async (parts) => {
+    let folder = await (await navigator.storage.getDirectory()).getDirectoryHandle('pygbox-models');
+    try {
+      for (const name of parts.slice(0, -1)) folder = await folder.getDirectoryHandle(name);
+      return await (await (await folder.getFileHandle(parts[parts.length - 1] ?? '')).getFile()).text();
+    } catch (error) {
+      if (error instanceof DOMException && error.name === 'NotFoundError') return undefined;
+      throw error;
+    }
+  }, path.split('/'));
+}

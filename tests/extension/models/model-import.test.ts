@@ -4,7 +4,7 @@ import type { ImportProgress } from '../../../extension/models/installed-model.t
 import { MemoryModelStorage } from '../../../extension/models/memory-model-storage.ts';
 import { folderImportSource, zipImportSource } from '../../../extension/models/model-import-source.ts';
 import { createModelLibrary, MODELS_FOLDER } from '../../../extension/models/model-library-core.ts';
-import { PygboxError } from '../../../shared/errors/pygbox-error.ts';
+import { pygboxRejection } from '../../support/pygbox-rejection.ts';
 import { type FakeModelExport, fakeModelExport, manifestId } from './fake-model-export.ts';
 
 const encoder = new TextEncoder();
@@ -32,15 +32,7 @@ function withFile(
   return files;
 }
 
-async function refusal(run: Promise<unknown>): Promise<PygboxError> {
-  try {
-    await run;
-  } catch (error) {
-    if (error instanceof PygboxError) return error;
-    throw error;
-  }
-  throw new Error('the import succeeded');
-}
+const refusal = pygboxRejection;
 
 /** Every stored path: after a refused import it must be exactly what it was before. */
 const stored = (storage: MemoryModelStorage) => [...storage.files.keys()].sort();
@@ -144,7 +136,7 @@ describe('model import', () => {
         'it has no descriptor (a foreign zip)',
         (model) => withFile(model, 'pygbox-model.json', undefined),
         /has no pygbox-model.json/,
-        '(model zip)',
+        'model zip',
       ],
       [
         'the descriptor is of another format',
@@ -200,6 +192,27 @@ describe('model import', () => {
     expect(error.code).toBe('store-quota');
     expect(stored(storage)).toEqual(before);
     expect(await library.list()).toEqual([earlier]);
+  });
+
+  it('re-imports an installed model without writing it again, even on a full disk', async () => {
+    const { storage, importZip } = setup();
+    const zip = zipOf(fakeModelExport().files);
+    const first = await importZip(zip);
+    const before = stored(storage);
+    storage.failWritesAfter = 0;
+    expect(await importZip(zip)).toEqual(first);
+    expect(stored(storage)).toEqual(before);
+  });
+
+  it('removes the moved files when the install marker cannot be written', async () => {
+    const { storage, importZip } = setup();
+    const model = fakeModelExport();
+    const modelBytes = [...model.files.values()].reduce((sum, bytes) => sum + bytes.length, 0);
+    // Every model file fits; the marker, written last, does not.
+    storage.failWritesAfter = modelBytes;
+    const error = await refusal(importZip(zipOf(model.files)));
+    expect(error.code).toBe('store-quota');
+    expect(stored(storage)).toEqual([]);
   });
 
   it('stops on abort with nothing stored', async () => {
