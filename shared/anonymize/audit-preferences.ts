@@ -18,7 +18,7 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 /** The chat audit's findings, placed in a record instead of a chat. */
 export type PreferenceAuditFinding = DistributiveOmit<AuditFinding, 'chatIndex' | 'chatKey'> & {
   recordIndex: number;
-  /** The record's key when it has a readable one. */
+  /** The record's key when it has one of the key's form (32 hex digits). */
   recordKey: string | undefined;
 };
 
@@ -34,8 +34,11 @@ export function findPreferenceAuditFindings(
 ): PreferenceAuditFinding[] {
   const findings: PreferenceAuditFinding[] = [];
   records.forEach((record, recordIndex) => {
+    // Only a key of the key's own form is quoted: in a malformed record it could hold anything.
     const recordKey =
-      typeof record === 'object' && record !== null && typeof record.key === 'string'
+      typeof record === 'object' &&
+      record !== null &&
+      anonPreferenceSchema.shape.key.safeParse(record.key).success
         ? record.key
         : undefined;
     const base = `preferences[${recordIndex}]`;

@@ -18,10 +18,19 @@ export function readCardFromPng(bytes: Uint8Array): CardRead {
   return parseCharacterCardJson(json.value);
 }
 
-/** Decodes base64 (standard or URL-safe, padding optional) to UTF-8 JSON; undefined when either fails. */
+/**
+ * Decodes base64 to UTF-8 JSON; undefined when it is not JSON. As lenient as Node's
+ * `Buffer.from(text, 'base64')`, which the trainer used before this reader was shared, so a card
+ * it read still reads: URL-safe letters taken, anything outside the alphabet (line breaks, a
+ * trailing NUL) skipped, decoding stopped at the first `=`, and a dangling last letter dropped.
+ */
 function parseBase64Json(encoded: string): { value: unknown } | undefined {
+  const letters = (encoded.split('=')[0] ?? '')
+    .replace(/-/g, '+')
+    .replace(/_/g, '/')
+    .replace(/[^A-Za-z0-9+/]/g, '');
   try {
-    const binary = atob(encoded.replace(/\s+/g, '').replace(/-/g, '+').replace(/_/g, '/'));
+    const binary = atob(letters.length % 4 === 1 ? letters.slice(0, -1) : letters);
     const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
     return { value: JSON.parse(utf8.decode(bytes)) };
   } catch {

@@ -16,7 +16,7 @@ import {
 import { type LocalCharacter, type LocalCharacterInput, localCharacterSchema } from './local-character.ts';
 import { type LocalChat, type LocalChatInput, localChatSchema } from './local-chat.ts';
 import { newLocalId } from './new-local-id.ts';
-import { type PreferenceRecord, preferenceFromMessage } from './preference-record.ts';
+import { type PreferenceRecord, preferenceFromMessage, preferenceRecordSchema } from './preference-record.ts';
 import { readChatSettings, readPreferences } from './read-local-rows.ts';
 
 export { newLocalId } from './new-local-id.ts';
@@ -39,7 +39,8 @@ export interface LocalChatStore {
   getChat(id: string): Promise<LocalChat | undefined>;
   /**
    * Validates and stores the chat, and in the same transaction replaces its preference records with
-   * preferenceFromMessage over every char message (modelNames given by the caller).
+   * preferenceFromMessage over every char message (modelNames given by the caller; a model it does
+   * not name keeps the name the chat's records held, so deleting a model does not erase it).
    */
   saveChat(chat: LocalChatInput, modelNames: Record<string, string>): Promise<LocalChat>;
   /** Removes the chat and its preference records. */
@@ -161,10 +162,13 @@ function createLocalChatStore(db: IDBPDatabase<PygboxDB>): LocalChatStore {
           }
           const character = parseCharacter(characterRow, chat.characterId);
           await tx.objectStore('localChats').put(chat);
+          // A model deleted since it wrote a reply is no longer among the caller's names; the
+          // records being replaced still know it, so the name is not lost on the next save.
+          const names = { ...(await heldModelNames(tx, chat.id)), ...modelNames };
           await deletePreferenceRows(tx, chat.id);
           const preferences = tx.objectStore('preferences');
           for (let index = 0; index < chat.messages.length; index += 1) {
-            const record = preferenceFromMessage(chat, index, character.name, modelNames, now);
+            const record = preferenceFromMessage(chat, index, character.name, names, now);
             if (record !== undefined) await preferences.put(record);
           }
           return chat;
@@ -209,6 +213,19 @@ function createLocalChatStore(db: IDBPDatabase<PygboxDB>): LocalChatStore {
 async function deleteChatRows(tx: StoreTransaction<'readwrite'>, chatId: string): Promise<void> {
   await tx.objectStore('localChats').delete(chatId);
   await deletePreferenceRows(tx, chatId);
+}
+
+/** The model names the chat's stored preference records carry; a damaged record gives none. */
+async function heldModelNames(
+  tx: StoreTransaction<'readwrite'>,
+  chatId: string,
+): Promise<Record<string, string>> {
+  const names: Record<string, string> = {};
+  for (const row of await tx.objectStore('preferences').index('chatId').getAll(chatId)) {
+    const held = preferenceRecordSchema.safeParse(row);
+    if (held.success) Object.assign(names, held.data.modelNames);
+  }
+  return names;
 }
 
 async function deletePreferenceRows(tx: StoreTransaction<'readwrite'>, chatId: string): Promise<void> {

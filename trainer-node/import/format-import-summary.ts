@@ -7,7 +7,15 @@ export function formatImportSummary(summary: ImportSummary): string {
     `chats: ${summary.chats}, messages: ${summary.messages}, identities redacted: ${summary.identitiesRedacted}`,
   ];
   if (summary.zips > 0) {
-    lines.splice(1, 0, `read ${summary.zips} export zip(s); preference records: ${summary.preferences}`);
+    const duplicates =
+      summary.duplicatePreferences === 0
+        ? ''
+        : ` (${summary.duplicatePreferences} older copies of the same records left out)`;
+    lines.splice(
+      1,
+      0,
+      `read ${summary.zips} export zip(s); preference records: ${summary.preferences}${duplicates}`,
+    );
   }
   if (summary.skipped.length > 0) {
     lines.push(`skipped ${summary.skipped.length} record(s) that held no chat data:`);

@@ -16,6 +16,7 @@ import { writeExportZip } from '../../shared/zip/write-export-zip.ts';
 import { listInputFiles } from '../io/list-input-files.ts';
 import { nodeZipCodec } from '../io/node-zip-codec.ts';
 import { writeFileAtomic } from '../io/write-file-atomic.ts';
+import { latestPreferences } from './latest-preferences.ts';
 import { isZipInput, readExportZips } from './read-export-zips.ts';
 import { assertSomethingToRead, readInputs } from './read-inputs.ts';
 
@@ -45,8 +46,10 @@ export interface ImportSummary {
   zips: number;
   chats: number;
   messages: number;
-  /** Preference records (from the zips' preferences.jsonl) written next to the chats. */
+  /** Preference records (from the zips' preferences.jsonl) written next to the chats, each key once. */
   preferences: number;
+  /** Records left out because a later copy of the same record (same key) was read too. */
+  duplicatePreferences: number;
   identitiesRedacted: number;
   /** Records read but holding no usable data (error responses, unknown endpoints), with reasons. */
   skipped: SkippedRecord[];
@@ -111,7 +114,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   };
   const audited =
     zips.files === 0 ? exported.audited : auditChats([...exported.audited.chats, ...zips.chats], audit);
-  const preferences = auditPreferences(zips.preferences, audit);
+  const preferences = auditPreferences(latestPreferences(zips.preferences), audit);
   // Everything is built before anything is written, so a failure leaves every output as it was.
   const chatCount = audited.chats.length;
   const preferenceCount = preferences.preferences.length;
@@ -150,6 +153,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     chats: chatCount,
     messages: audited.chats.reduce((sum, chat) => sum + chat.messages.length, 0),
     preferences: preferenceCount,
+    duplicatePreferences: zips.preferences.length - preferenceCount,
     identitiesRedacted: exported.identitiesRedacted,
     skipped,
     unreadable: inputs.unreadable,

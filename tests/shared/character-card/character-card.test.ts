@@ -6,7 +6,7 @@ import {
 } from '../../../shared/character-card/character-card.ts';
 import { readCardFromPng } from '../../../shared/character-card/read-card-from-png.ts';
 import { localCharacterSchema } from '../../../shared/local-chat/local-character.ts';
-import { crc32 } from '../../../shared/zip/crc32.ts';
+import { pngWithTextChunks } from '../../trainer-node/dataset/card-png.ts';
 
 /** Invented cards: every name and line is made up. */
 const FIELDS = {
@@ -83,6 +83,23 @@ describe('readCardFromPng', () => {
     expect(read).toMatchObject({ ok: true, card: { name: 'Zoë 🍰' } });
   });
 
+  it('decodes base64 as leniently as the trainer did with Node (padding, line breaks, a NUL)', () => {
+    const base64 = Buffer.from(JSON.stringify(V2), 'utf8').toString('base64');
+    const variants = [
+      `${base64.replace(/=+$/, '')}`,
+      `${base64}=`,
+      `${base64}\u0000`,
+      `${base64.slice(0, 20)}\r\n${base64.slice(20)}`,
+    ];
+    for (const chunk of variants) {
+      expect(JSON.parse(Buffer.from(chunk, 'base64').toString('utf8'))).toEqual(V2);
+      expect(readCardFromPng(pngWith([['chara', chunk]]))).toMatchObject({
+        ok: true,
+        card: { name: 'Chef Sprocket' },
+      });
+    }
+  });
+
   it('says what is wrong with a PNG that holds no card', () => {
     expect(readCardFromPng(new Uint8Array([1, 2, 3]))).toEqual({ ok: false, message: 'not a PNG file' });
     expect(readCardFromPng(pngWith([]))).toEqual({
@@ -97,6 +114,23 @@ describe('readCardFromPng', () => {
 });
 
 describe('cardToLocalCharacter', () => {
+  it("redacts the creator's handle from every text (it may be the user's own)", () => {
+    const signed = {
+      ...FIELDS,
+      creator: 'quillsmith',
+      description: 'Made by @quillsmith.',
+      personality: 'Loves QuillSmith',
+      scenario: 'Quillsmith visits.',
+      first_mes: 'Hi from quillsmith!',
+      alternate_greetings: ['quillsmith says hi'],
+      mes_example: "<START>\n{{char}}: I am quillsmith's robot.",
+    };
+    const input = cardToLocalCharacter(signed);
+    expect(JSON.stringify(input)).not.toMatch(/quillsmith/i);
+    expect(input.persona).toContain('[REDACTED]');
+    expect(input.exampleDialogue).toMatch(/^<START>\n\{\{char\}\}: I am \[REDACTED\]/);
+  });
+
   it('makes a chat page character the way training reads the card', () => {
     const read = parseCharacterCardJson(V2);
     if (!read.ok) throw new Error(read.message);
@@ -116,35 +150,12 @@ describe('cardToLocalCharacter', () => {
   });
 });
 
-/** A 1×1 PNG with the given tEXt chunks (JSON values are base64-encoded as card tools do). */
+/** A PNG with the given tEXt chunks; JSON values are base64-encoded as card tools do. */
 function pngWith(texts: [string, unknown][]): Uint8Array {
-  const encoder = new TextEncoder();
-  const chunk = (type: string, data: Uint8Array): Uint8Array => {
-    const out = new Uint8Array(12 + data.length);
-    const view = new DataView(out.buffer);
-    view.setUint32(0, data.length);
-    out.set(encoder.encode(type), 4);
-    out.set(data, 8);
-    view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
-    return out;
-  };
-  const header = new Uint8Array(13);
-  new DataView(header.buffer).setUint32(0, 1);
-  new DataView(header.buffer).setUint32(4, 1);
-  header.set([8, 2, 0, 0, 0], 8);
-  const base64 = (value: unknown) =>
-    typeof value === 'string' ? value : Buffer.from(JSON.stringify(value), 'utf8').toString('base64');
-  const parts = [
-    new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    ...texts.map(([keyword, value]) => chunk('tEXt', encoder.encode(`${keyword}\u0000${base64(value)}`))),
-    chunk('IEND', new Uint8Array(0)),
-  ];
-  const png = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    png.set(part, offset);
-    offset += part.length;
-  }
-  return png;
+  return pngWithTextChunks(
+    texts.map(([keyword, value]) => [
+      keyword,
+      typeof value === 'string' ? value : Buffer.from(JSON.stringify(value), 'utf8').toString('base64'),
+    ]),
+  );
 }

@@ -73,6 +73,17 @@ describe('LocalChatStore', () => {
     expect(await store.listPreferences()).toEqual([]);
   });
 
+  it("keeps a model's name when the chat is saved again after the model was deleted", async () => {
+    const store = await freshStore();
+    await store.putCharacter(CHARACTER);
+    await store.saveChat(RATED, { [MODEL_A]: 'tiny-a' });
+    // The page names only the models still installed.
+    await store.saveChat({ ...RATED, title: 'Renamed' }, {});
+    expect((await store.listPreferences())[0]?.modelNames).toEqual({ [MODEL_A]: 'tiny-a' });
+    await store.saveChat(RATED, { [MODEL_A]: 'tiny-a v2' });
+    expect((await store.listPreferences())[0]?.modelNames).toEqual({ [MODEL_A]: 'tiny-a v2' });
+  });
+
   it('refuses a chat whose character is not stored, or that is malformed, and stores nothing', async () => {
     const store = await freshStore();
     const missing = await pygboxRejection(store.saveChat(RATED, {}));
@@ -169,7 +180,11 @@ describe('LocalChatStore', () => {
     opened.push(main);
     expect((await main.listChats()).map((chat) => chat.chatId)).toEqual(['old-chat']);
     expect(await main.getSettings()).toMatchObject({ userIdentities: ['Sam'] });
-    expect(await main.counts()).toMatchObject({ chats: 1, characters: 1, captures: 1 });
+    expect(await main.counts()).toMatchObject({ chats: 1, characters: 1, captures: 1, preferences: 0 });
+    expect(await main.allIdentities()).toContainEqual({ kind: 'username', value: 'sam_the_sailor' });
+    expect((await main.listCaptures()).map((capture) => capture.url)).toEqual([
+      'https://neo.character.ai/chats/recent/x',
+    ]);
     const local = await freshStore(factory);
     await local.putCharacter(CHARACTER);
     await local.saveChat(RATED, {});

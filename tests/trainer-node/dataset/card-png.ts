@@ -2,6 +2,11 @@ import { crc32 } from '../../../shared/zip/crc32.ts';
 
 /** A 1×1 PNG carrying a character card in a `chara` tEXt chunk (base64 JSON), as card tools write it. */
 export function pngWithCard(card: unknown): Uint8Array {
+  return pngWithTextChunks([['chara', Buffer.from(JSON.stringify(card)).toString('base64')]]);
+}
+
+/** A 1×1 PNG with the given tEXt chunks (keyword, text), in order, before its image data. */
+export function pngWithTextChunks(texts: readonly (readonly [string, string])[]): Uint8Array {
   const chunk = (type: string, data: Uint8Array) => {
     const body = new Uint8Array(4 + data.length);
     body.set(new TextEncoder().encode(type), 0);
@@ -18,7 +23,6 @@ export function pngWithCard(card: unknown): Uint8Array {
   view.setUint32(0, 1);
   view.setUint32(4, 1);
   header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, no interlace
-  const text = new TextEncoder().encode(`chara\u0000${Buffer.from(JSON.stringify(card)).toString('base64')}`);
   // One scanline: filter byte + one RGB pixel, deflated (a stored zlib block).
   const idat = new Uint8Array([
     0x78, 0x01, 0x01, 0x04, 0x00, 0xfb, 0xff, 0x00, 0xff, 0x00, 0x00, 0x03, 0x01, 0x01, 0x00,
@@ -26,7 +30,7 @@ export function pngWithCard(card: unknown): Uint8Array {
   const parts = [
     new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', header),
-    chunk('tEXt', text),
+    ...texts.map(([keyword, text]) => chunk('tEXt', new TextEncoder().encode(`${keyword}\u0000${text}`))),
     chunk('IDAT', idat),
     chunk('IEND', new Uint8Array(0)),
   ];

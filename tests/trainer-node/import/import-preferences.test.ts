@@ -54,6 +54,33 @@ describe('pygbox import of export zips', () => {
     expect(formatImportSummary(summary)).toContain('read 1 export zip(s); preference records: 1');
   });
 
+  it('keeps one copy of a record exported twice: the later one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pygbox-import-prefs-'));
+    // The second export holds the same comparison (same key) with a rating added since.
+    const later: AnonPreference = {
+      ...RECORD,
+      day: '2024-05-09',
+      rejected: [...RECORD.rejected, { text: 'No.', model: 'a'.repeat(64), via: 'rated-down' }],
+    };
+    const other: AnonPreference = { ...RECORD, key: 'd'.repeat(32), prompt: 'You: Bye\n{{char}}:' };
+    // Listed newest first: the day decides, not the order the files come in.
+    writeFileSync(join(dir, 'a-second-export.zip'), await exportZipWith([later, other]));
+    writeFileSync(join(dir, 'b-first-export.zip'), await exportZipWith([RECORD]));
+    const out = join(dir, 'chats.jsonl');
+    const summary = await runImport({
+      inputs: [join(dir, 'a-second-export.zip'), join(dir, 'b-first-export.zip')],
+      out,
+      identities: [],
+      redactions: [],
+      formats: [],
+    });
+    expect(summary).toMatchObject({ zips: 2, preferences: 2, duplicatePreferences: 1 });
+    expect(readFileSync(preferencesPathFor(out), 'utf8')).toBe(
+      `${JSON.stringify(later)}\n${JSON.stringify(other)}\n`,
+    );
+    expect(formatImportSummary(summary)).toContain('preference records: 2 (1 older copies');
+  });
+
   it('audits the zip records again with the names given to this run', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pygbox-import-prefs-'));
     const input = join(dir, 'from-extension.zip');
