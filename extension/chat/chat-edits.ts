@@ -97,8 +97,17 @@ export function browseSwipe(chat: LocalChat, index: number, step: -1 | 1, now: s
   return changeMessage(chat, index, now, () => ({ ...message, selected }));
 }
 
-/** The message's shown text becomes `text`, and it is marked edited. */
+/**
+ * The message's shown text becomes `text`, and it is marked edited. Blank text is refused: it
+ * would put an empty line in every later prompt, a shape the model never saw in training.
+ */
 export function editMessage(chat: LocalChat, index: number, text: string, now: string): LocalChat {
+  if (text.trim() === '') {
+    throw new PygboxError('usage', 'an edited message cannot be empty', {
+      place: { field: `messages[${index}]` },
+      hint: 'write something, or delete the message instead',
+    });
+  }
   return changeMessage(chat, index, now, (message) => ({
     ...message,
     swipes: message.swipes.map((swipe, at) => (at === message.selected ? { ...swipe, text } : swipe)),

@@ -68,7 +68,8 @@ export class ChatSession<Cache> {
   private currentCharacter: LocalCharacter;
   private model: ChatModel<Cache> | undefined;
   private cache: PromptCache<Cache> | undefined;
-  private running: AbortController | undefined;
+  /** The generation being written: its stop switch, and a promise settled once it has ended. */
+  private running: { controller: AbortController; ended: Promise<void> } | undefined;
   private modelNames: Record<string, string>;
   private readonly store: LocalChatStore;
   private readonly now: () => string;
@@ -121,16 +122,26 @@ export class ChatSession<Cache> {
     this.modelNames = { ...names };
   }
 
-  /** Frees the cache (a new chat, the page closing). */
+  /**
+   * Stops any reply being written, waits for it to end (what it wrote is saved, as by Stop) and
+   * frees the cache (a new chat, the character deleted, the page closing). The wait matters: a
+   * generation holds the cache while it runs and puts it back when it ends, so freeing it earlier
+   * would leave that put-back cache (GPU buffers) to no one, and its save could land after the
+   * caller went on to delete the chat.
+   */
   async close(): Promise<void> {
-    this.running?.abort();
+    const running = this.running;
+    if (running !== undefined) {
+      running.controller.abort();
+      await running.ended;
+    }
     await this.cache?.clear();
   }
 
   /** Stops the reply being written; what was written is kept. False when nothing runs. */
   stop(): boolean {
     if (this.running === undefined) return false;
-    this.running.abort();
+    this.running.controller.abort();
     return true;
   }
 
@@ -243,6 +254,17 @@ export class ChatSession<Cache> {
   }
 
   private async save(chat: LocalChat): Promise<LocalChat> {
+    // The chat may be open in another tab too: a save over one made there would silently drop its
+    // messages, so a chat that is no longer as this session last stored it is not overwritten.
+    // Compared whole, not by updatedAt (two tabs can change it within one millisecond); both sides
+    // are the store's parse of a row, so their keys come in the schema's order.
+    const stored = await this.store.getChat(chat.id);
+    if (stored === undefined || JSON.stringify(stored) !== JSON.stringify(this.current)) {
+      throw new PygboxError('store-failed', 'this chat was changed or deleted in another tab', {
+        place: { field: 'updatedAt' },
+        hint: 'reload the page to see the chat as it is stored, then try again',
+      });
+    }
     const names =
       this.model === undefined ? this.modelNames : { ...this.modelNames, [this.model.id]: this.model.name };
     this.current = await this.store.saveChat(chat, names);
@@ -269,7 +291,11 @@ export class ChatSession<Cache> {
       throw new PygboxError('usage', 'no model is loaded', { hint: 'choose a model and press Load first' });
     }
     const controller = new AbortController();
-    this.running = controller;
+    let markEnded = (): void => {};
+    const ended = new Promise<void>((resolve) => {
+      markEnded = resolve;
+    });
+    this.running = { controller, ended };
     try {
       callbacks.onStart?.(plan.shown, plan.index);
       const reply = await generateCharacterReply({
@@ -305,6 +331,7 @@ export class ChatSession<Cache> {
       return outcome;
     } finally {
       this.running = undefined;
+      markEnded();
     }
   }
 

@@ -1,9 +1,10 @@
-const PLACEHOLDER = /\{\{(user|char)\}\}/giu;
+import { fillPlaceholders } from '../../shared/prompt/fill-placeholders.ts';
+import { USER_SPEAKER } from '../../shared/prompt/prompt-format.ts';
 
 /** The speaker label and `{{user}}` on screen: the user's display name, or "You" when none is set. */
 export function userLabel(displayName: string): string {
   const name = displayName.trim();
-  return name === '' ? 'You' : name;
+  return name === '' ? USER_SPEAKER : name;
 }
 
 /**
@@ -12,7 +13,5 @@ export function userLabel(displayName: string): string {
  * prompt says `You`), so the display name never reaches the model or an export.
  */
 export function displayText(text: string, characterName: string, displayName: string): string {
-  return text.replace(PLACEHOLDER, (_match, which: string) =>
-    which.toLowerCase() === 'user' ? userLabel(displayName) : characterName.trim(),
-  );
+  return fillPlaceholders(text, characterName.trim(), userLabel(displayName));
 }

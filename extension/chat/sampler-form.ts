@@ -51,3 +51,20 @@ export function samplerOverridesFromForm(
   }
   return overrides;
 }
+
+/**
+ * What a completed save writes back into the inputs: the values of the settings now in effect
+ * (`shown`), but only in fields whose text is still what the save read from them (`read`). A field
+ * the user typed in while the save was stored keeps its text: its own `change` saves it next.
+ */
+export function samplerFieldsToRedraw(
+  read: Readonly<Record<SamplerField, string>>,
+  now: Readonly<Record<SamplerField, string>>,
+  shown: Readonly<Record<SamplerField, string>>,
+): Partial<Record<SamplerField, string>> {
+  const redraw: Partial<Record<SamplerField, string>> = {};
+  for (const field of SAMPLER_FIELDS) {
+    if (now[field] === read[field] && now[field] !== shown[field]) redraw[field] = shown[field];
+  }
+  return redraw;
+}

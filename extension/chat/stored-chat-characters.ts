@@ -1,5 +1,5 @@
 import type { AnonChat } from '../../shared/chat/anon-chat.ts';
-import { anonymizeForExport, creatorNames } from '../../shared/export/anonymize-for-export.ts';
+import { anonymizeForExport } from '../../shared/export/anonymize-for-export.ts';
 import type { LocalCharacterInput } from '../../shared/local-chat/local-character.ts';
 import type { PygboxStore } from '../../shared/store/pygbox-store.ts';
 
@@ -12,23 +12,26 @@ export interface StoredChatCharacter {
 
 /**
  * The characters of the chats in the main store, met as the model met them in training: every
- * chat anonymized and audited by the export's one road (the store's identities, the user's own
- * names and redaction words, creators' handles), then read as `pygbox chat` reads a dumped chat:
- * the persona is the description (the title when there is none), the definition is left out as
- * the dataset leaves it out, and the greeting is the chat's first character message. Fails closed,
- * like an export, when the audit finds an identity left.
+ * chat anonymized and audited by the export's one road with the export's names (the store's
+ * identities, the user's own names and the display name they gave the chat page, their redaction
+ * words, creators' handles; see shared/export/export-store.ts), then read as `pygbox chat` reads a
+ * dumped chat: the persona is the description (the title when there is none), the definition is
+ * left out as the dataset leaves it out, and the greeting is the chat's first character message.
+ * Fails closed, like an export, when the audit finds an identity left.
  */
 export async function storedChatCharacters(store: PygboxStore): Promise<StoredChatCharacter[]> {
-  const [chats, accountIdentities, settings] = await Promise.all([
+  const [chats, accountIdentities, settings, chatSettings] = await Promise.all([
     store.listChats(),
     store.allIdentities(),
     store.getSettings(),
+    store.getChatSettings(),
   ]);
   if (chats.length === 0) return [];
+  const displayName = chatSettings.userDisplayName;
   const { audited } = anonymizeForExport(chats, {
     accountIdentities,
-    userIdentities: settings.userIdentities,
-    redactions: [...settings.redactions, ...creatorNames(chats)],
+    userIdentities: displayName === '' ? settings.userIdentities : [...settings.userIdentities, displayName],
+    redactions: settings.redactions,
   });
   return audited.chats.map((chat) => ({ label: chatLabel(chat), character: characterOfChat(chat) }));
 }

@@ -18,6 +18,7 @@ import { samplerFromChatSettings } from '../chat/sampler-choice.ts';
 import {
   SAMPLER_FIELDS,
   type SamplerField,
+  samplerFieldsToRedraw,
   samplerFormValues,
   samplerInputId,
   samplerOverridesFromForm,
@@ -74,6 +75,8 @@ let session: ChatSession<TransformersCache> | undefined;
 let loaded: { model: BrowserChatModel; chatModel: ChatModel<TransformersCache> } | undefined;
 /** The character the editor is changing; undefined while it writes a new one. */
 let editing: LocalCharacter | undefined;
+/** Counts settings changes, so that only the newest save's stored answer replaces `settings`. */
+let settingsChanges = 0;
 
 function describe(error: unknown, what: string): string {
   // Only our own errors are shown as they are: they never hold user text. Others may (a runtime
@@ -85,6 +88,19 @@ function describe(error: unknown, what: string): string {
 
 function showError(error: unknown, what: string): void {
   notices.append(h('p', { class: 'notice error' }, describe(error, what)));
+}
+
+/**
+ * Applies a settings change at once (the next reply and the page use it) and stores it behind.
+ * IndexedDB runs the saves in the order they were made, so the newest one's stored answer holds
+ * every change; an older save finishing late must not put back what a newer change replaced.
+ * `change` runs twice (here and in the store's transaction): it must read no input itself.
+ */
+async function changeSettings(change: (current: ChatSettings) => ChatSettings): Promise<void> {
+  const number = ++settingsChanges;
+  settings = change(settings);
+  const stored = await store.updateChatSettings(change);
+  if (number === settingsChanges) settings = stored;
 }
 
 function clearNotices(): void {
@@ -150,12 +166,7 @@ async function loadSelectedModel(): Promise<void> {
   }
   const device = deviceSelect.value as DevicePreference;
   const dtype = dtypeSelect.value as DtypePreference;
-  settings = await store.updateChatSettings((current) => ({
-    ...current,
-    device,
-    dtype,
-    lastModelId: chosen.id,
-  }));
+  await changeSettings((current) => ({ ...current, device, dtype, lastModelId: chosen.id }));
   const previous = loaded;
   loaded = undefined;
   await session?.setModel(undefined);
@@ -305,7 +316,7 @@ async function openChat(chat: LocalChat, character: LocalCharacter): Promise<voi
   if (loaded !== undefined) await opened.setModel(loaded.chatModel);
   session = opened;
   characterSelect.value = character.id;
-  settings = await store.updateChatSettings((current) => ({ ...current, lastChatId: chat.id }));
+  await changeSettings((current) => ({ ...current, lastChatId: chat.id }));
   await renderChatList();
   renderAll();
 }
@@ -492,14 +503,17 @@ function showSamplerSettings(): void {
   for (const field of SAMPLER_FIELDS) samplerInputs[field].value = values[field];
 }
 
+function samplerInputValues(): Record<SamplerField, string> {
+  return Object.fromEntries(SAMPLER_FIELDS.map((field) => [field, samplerInputs[field].value])) as Record<
+    SamplerField,
+    string
+  >;
+}
+
 async function saveSamplerSettings(presetChanged: boolean): Promise<void> {
   const preset = presetSelect.value;
-  const overrides = presetChanged
-    ? {}
-    : samplerOverridesFromForm(
-        preset,
-        Object.fromEntries(SAMPLER_FIELDS.map((field) => [field, samplerInputs[field].value])),
-      );
+  const read = samplerInputValues();
+  const overrides = presetChanged ? {} : samplerOverridesFromForm(preset, read);
   try {
     // Checked before it is stored: an out-of-range value is named and nothing is saved.
     samplerFromChatSettings({ ...settings, samplerPreset: preset, samplerOverrides: overrides });
@@ -508,16 +522,16 @@ async function saveSamplerSettings(presetChanged: boolean): Promise<void> {
     settingsStatus.textContent = describe(error, 'Checking the settings');
     return;
   }
-  // In effect at once (a reply started right after uses it); stored behind.
-  settings = { ...settings, samplerPreset: preset, samplerOverrides: overrides };
-  settings = await store.updateChatSettings((current) => ({
-    ...current,
-    samplerPreset: preset,
-    samplerOverrides: overrides,
-  }));
+  await changeSettings((current) => ({ ...current, samplerPreset: preset, samplerOverrides: overrides }));
   settingsStatus.className = 'muted';
   settingsStatus.textContent = 'Saved.';
-  showSamplerSettings();
+  // The inputs show the settings in effect (a new preset's values, numbers as the page writes
+  // them), except where the user typed while this save was stored: that text is theirs.
+  presetSelect.value = settings.samplerPreset;
+  const redraw = samplerFieldsToRedraw(read, samplerInputValues(), samplerFormValues(currentSampler()));
+  for (const [field, value] of Object.entries(redraw) as [SamplerField, string][]) {
+    samplerInputs[field].value = value;
+  }
 }
 
 // ---- wiring ----
@@ -588,13 +602,12 @@ displayNameInput.addEventListener(
   'change',
   () =>
     void act('Saving your display name', async () => {
-      // In effect at once (shown now, used by the next reply); stored behind.
-      settings = { ...settings, userDisplayName: displayNameInput.value.trim() };
+      const userDisplayName = displayNameInput.value.trim();
+      const saved = changeSettings((current) => ({ ...current, userDisplayName }));
       renderMessages();
-      settings = await store.updateChatSettings((current) => ({
-        ...current,
-        userDisplayName: displayNameInput.value,
-      }));
+      await saved;
+      // The captured chats' characters are anonymized with the display name as one of the user's names.
+      await loadStoredOffers();
     }),
 );
 presetSelect.addEventListener('change', () => void act('Saving the preset', () => saveSamplerSettings(true)));

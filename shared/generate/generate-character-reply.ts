@@ -67,7 +67,10 @@ export async function generateCharacterReply<Cache>(
     promptIds: prompt.ids,
     settings: options.settings,
     stop: replyStopRules(options.eosIds),
-    decode: (ids) => before + options.tokenizer.decode(ids),
+    decode:
+      before === ''
+        ? (ids) => options.tokenizer.decode(ids)
+        : textAfter(before, options.tokenizer, prompt.ids),
     eosText: options.tokenizer.eosText,
     contextLength: options.contextLength,
     ...(options.cache === undefined ? {} : { cache: options.cache }),
@@ -85,4 +88,26 @@ export async function generateCharacterReply<Cache>(
   });
   const appended = result.reply.startsWith(shownBefore) ? result.reply.slice(shownBefore.length) : '';
   return { prompt, result, appended };
+}
+
+/**
+ * Decodes the ids written after a reply so far (`before`, which ends the prompt) into the whole
+ * reply. The new ids are decoded after the prompt's last id and that id's own text is cut off
+ * again: decoded alone, a SentencePiece tokenizer (Llama's) drops the space the first new token
+ * starts with, gluing the first new word to the last old one. Should a decoder's clean-up change
+ * the text at the join, the new ids are decoded alone.
+ */
+function textAfter(
+  before: string,
+  tokenizer: ChatTokenizer,
+  promptIds: readonly number[],
+): (ids: readonly number[]) => string {
+  const last = promptIds.slice(-1);
+  const lastText = tokenizer.decode(last);
+  return (ids) => {
+    const joined = tokenizer.decode([...last, ...ids]);
+    const added =
+      lastText !== '' && joined.startsWith(lastText) ? joined.slice(lastText.length) : tokenizer.decode(ids);
+    return before + added;
+  };
 }

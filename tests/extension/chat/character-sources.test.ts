@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { characterFromCardFile } from '../../../extension/chat/card-character.ts';
 import { storedChatCharacters } from '../../../extension/chat/stored-chat-characters.ts';
 import { PygboxError } from '../../../shared/errors/pygbox-error.ts';
+import { openLocalChatStore } from '../../../shared/local-chat/local-chat-store.ts';
 import { openPygboxStore } from '../../../shared/store/pygbox-store.ts';
 import {
   characterInfo,
@@ -83,5 +84,26 @@ describe('characters from stored chats', () => {
     });
     expect(offered?.label).toBe('Chef Sprocket · 4 messages · 2024-03-05');
     expect(JSON.stringify(offered)).not.toContain(USER_NAME.split(' ')[0]);
+  });
+
+  it("treats the chat page's display name as the user's name, as the export does", async () => {
+    const factory = new IDBFactory();
+    const store = await openPygboxStore({ indexedDB: factory });
+    const local = await openLocalChatStore({ factory });
+    await local.updateChatSettings((current) => ({ ...current, userDisplayName: 'Captain Zorblat' }));
+    local.close();
+    const greeting = {
+      id: 't1',
+      human: false,
+      text: 'Back again, Captain Zorblat?',
+      at: '2024-03-05T10:00:00Z',
+    };
+    await store.addCaptures([
+      chatList('2024-03-05T11:00:00Z'),
+      characterInfo('2024-03-05T11:00:00Z'),
+      turnsPage([greeting, ...OLD_TURNS.slice(1)], '2024-03-05T11:00:00Z'),
+    ]);
+    const [offered] = await storedChatCharacters(store);
+    expect(offered?.character.greeting).toBe('Back again, {{user}}?');
   });
 });

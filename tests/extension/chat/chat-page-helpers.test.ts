@@ -4,6 +4,7 @@ import { displayText, userLabel } from '../../../extension/chat/display-text.ts'
 import { replyStats, replyStatsLine } from '../../../extension/chat/reply-stats.ts';
 import { samplerFromChatSettings, seedForReply } from '../../../extension/chat/sampler-choice.ts';
 import {
+  samplerFieldsToRedraw,
   samplerFormValues,
   samplerInputId,
   samplerOverridesFromForm,
@@ -37,6 +38,20 @@ describe('sampler settings on the chat page', () => {
     expect(samplerFromChatSettings({ ...DEFAULT_CHAT_SETTINGS, samplerPreset: 'greedy' })).toEqual(
       SAMPLER_PRESETS.greedy,
     );
+  });
+
+  it('redraws after a save only the fields the user has not typed in since the save read them', () => {
+    const read = samplerFormValues(SAMPLER_PRESETS.balanced);
+    // Saved: temperature 0.70 (shown as 0.7). Meanwhile the user typed into top-k, not yet saved.
+    const typedBefore = { ...read, temperature: '0.70' };
+    const now = { ...typedBefore, top_k: '12' };
+    const shown = samplerFormValues({ ...SAMPLER_PRESETS.balanced, temperature: 0.7 });
+    expect(samplerFieldsToRedraw(typedBefore, now, shown)).toEqual({ temperature: '0.7' });
+    // A new preset's values go into every field left alone since the preset was chosen.
+    const greedy = samplerFormValues(SAMPLER_PRESETS.greedy);
+    const redraw = samplerFieldsToRedraw(read, { ...read, top_k: '12' }, greedy);
+    expect(redraw.top_k).toBeUndefined();
+    expect(redraw.temperature).toBe(greedy.temperature);
   });
 
   it('gives each reply of a seeded chat its own seed, and leaves a random one random', () => {

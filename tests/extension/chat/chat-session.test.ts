@@ -109,6 +109,50 @@ describe('the chat session', () => {
     expect(session.generating).toBe(false);
   });
 
+  it('frees the kept cache when the model is switched', async () => {
+    const { session, model } = await openSession();
+    model.say(' The lamp is lit.');
+    await session.send('Hello!', greedy);
+    expect(model.disposed).toBe(0);
+    await session.setModel(undefined);
+    expect(model.disposed).toBe(1);
+  });
+
+  it('close stops the reply, waits for it to be saved, then frees the cache it put back', async () => {
+    const { session, model, store } = await openSession();
+    model.say(' One two three four five six seven eight nine ten.');
+    let closeAsked = false;
+    let askClose = (_closing: Promise<void>): void => {};
+    // Settles when the close asked for during the reply has settled (a promise adopts a promise).
+    const closed = new Promise<void>((resolve) => {
+      askClose = resolve;
+    });
+    const sent = session.send('Count for me.', greedy, {
+      onText: () => {
+        if (closeAsked) return;
+        closeAsked = true;
+        askClose(session.close());
+      },
+    });
+    await closed;
+    // Closed means done: the stopped reply is stored (a delete that follows cannot be undone by
+    // a late save) and the cache the generation handed back on its way out is freed.
+    expect((await store.getChat(session.chat.id))?.messages).toHaveLength(3);
+    expect(model.disposed).toBe(1);
+    expect((await sent).result.stopReason).toBe('aborted');
+  });
+
+  it('refuses to overwrite the chat when another tab saved it meanwhile, and keeps it as it was', async () => {
+    const { session, store, model, character } = await openSession();
+    const other = new ChatSession<SeenCache>({ store, character, chat: session.chat });
+    await other.browse(0, 1);
+    model.say(' Hello.');
+    await expect(session.send('Hi!', greedy)).rejects.toMatchObject({ code: 'store-failed' });
+    await expect(session.rate(0, 'up')).rejects.toThrow(/another tab/);
+    expect(await store.getChat(session.chat.id)).toEqual(other.chat);
+    expect(session.chat.messages).toHaveLength(1);
+  });
+
   it('a later turn reuses the cache: its first forward feeds only the new lines', async () => {
     const { session, model } = await openSession();
     model.say(' The lamp is lit.');
@@ -156,6 +200,8 @@ describe('the chat session', () => {
     await session.send('Hello!', greedy);
     await session.edit(1, 'Good evening!');
     expect(session.chat.messages[1]).toMatchObject({ edited: true, swipes: [{ text: 'Good evening!' }] });
+    await expect(session.edit(1, '  \n')).rejects.toMatchObject({ code: 'usage' });
+    expect(session.chat.messages[1]?.swipes[0]?.text).toBe('Good evening!');
     model.say(' Indeed.');
     const next = await session.send('Nice lamp.', greedy);
     expect(next.prompt.text).toContain('\nYou: Good evening!\n');
