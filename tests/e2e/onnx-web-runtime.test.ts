@@ -1,14 +1,13 @@
-import { createReadStream, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { extname, join, resolve, sep } from 'node:path';
 import * as ortNode from 'onnxruntime-node';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../support/debian-chromium.ts';
-import { makeTinyExportedModel } from '../trainer-node/export/tiny-exported-model.ts';
+import { sharedTinyExport } from './support/shared-tiny-export.ts';
 
 /**
  * Every file `pygbox export` writes must run in the browser runtime the extension uses: stock
@@ -32,7 +31,6 @@ const TOLERANCE: Record<string, number> = {
 };
 const stepSchema = z.array(z.object({ dims: z.array(z.number()), data: z.array(z.number()) }));
 
-let root: string;
 let modelDir: string;
 let server: Server;
 let origin: string;
@@ -124,8 +122,7 @@ function maxDiff(a: readonly number[], b: readonly number[]): number {
 }
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'pygbox-onnx-web-'));
-  modelDir = makeTinyExportedModel(root, 'fp32,q8,q4,q4f16').model;
+  modelDir = (await sharedTinyExport()).folder;
   server = await serve();
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   browser = await chromium.launch({
@@ -141,7 +138,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await new Promise((done) => (server ? server.close(done) : done(undefined)));
-  rmSync(root, { recursive: true, force: true });
 });
 
 describe('exported files in onnxruntime-web (Chromium, WASM)', () => {

@@ -16,6 +16,8 @@ const run = promisify(execFile);
 
 /** The exported model a user would import: the folder and the zip `pygbox export` wrote. */
 export interface ExportedChatModel {
+  /** The tiny checkpoint it was exported from (Hugging Face layout). */
+  checkpoint: string;
   folder: string;
   zip: string;
   manifest: ModelManifest;
@@ -25,18 +27,19 @@ export interface ExportedChatModel {
   contextLength: number;
 }
 
+const ZIP_NAME = 'tiny-chat-model.zip';
 const configSchema = z.looseObject({ max_position_embeddings: z.number().int().positive() });
 
 /**
- * A tiny OPT exported by the real CLI, zip included, so the file the test imports is byte for byte
- * what a user gets from `pygbox export`. The weights stay random: a fitted tiny model decodes a few
- * repeated tokens whose re-tokenized text differs from the ids generated, while random weights give
- * long, varied replies that only stop at the token limit or the stop button. The gates are opened
- * wide because the 4-bit files of a random model agree with fp32 by chance only.
+ * A tiny OPT exported by the real CLI into `root` (`checkpoint/`, `model/`, `tiny-chat-model.zip`),
+ * zip included, so the file the test imports is byte for byte what a user gets from `pygbox export`.
+ * The weights stay random: a fitted tiny model decodes a few repeated tokens whose re-tokenized text
+ * differs from the ids generated, while random weights give long, varied replies that only stop at
+ * the token limit or the stop button. The gates are opened wide because the quantized files of a
+ * random model agree with fp32 by chance only. Tests take the shared one (shared-tiny-export.ts).
  */
-export async function exportChatModel(root: string): Promise<ExportedChatModel> {
+export async function exportChatModel(root: string, dtypes: string): Promise<void> {
   const made = makeTinyCheckpoint(root, 'opt', 0);
-  const zip = join(root, 'tiny-chat-model.zip');
   await run(
     'node',
     [
@@ -46,21 +49,27 @@ export async function exportChatModel(root: string): Promise<ExportedChatModel> 
       '-o',
       made.model,
       '--zip',
-      zip,
+      join(root, ZIP_NAME),
       '--dtype',
-      'fp32,q4,q4f16',
+      dtypes,
       '--max-ppl-increase',
-      'q4=1000000,q4f16=1000000',
+      'q8=1000000,q4=1000000,q4f16=1000000',
       '--min-top1-agreement',
-      'q4=0,q4f16=0',
+      'q8=0,q4=0,q4f16=0',
     ],
     { maxBuffer: 16 * 1024 * 1024 },
   );
-  const manifestBytes = readFileSync(join(made.model, MODEL_MANIFEST_PATH));
-  const config = configSchema.parse(JSON.parse(readFileSync(join(made.model, 'config.json'), 'utf8')));
+}
+
+/** The export in `root` as the tests see it. */
+export async function describeChatModel(root: string): Promise<ExportedChatModel> {
+  const folder = join(root, 'model');
+  const manifestBytes = readFileSync(join(folder, MODEL_MANIFEST_PATH));
+  const config = configSchema.parse(JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')));
   return {
-    folder: made.model,
-    zip,
+    checkpoint: join(root, 'checkpoint'),
+    folder,
+    zip: join(root, ZIP_NAME),
     manifest: modelManifestSchema.parse(JSON.parse(new TextDecoder().decode(manifestBytes))),
     id: await sha256Hex(new Uint8Array(manifestBytes)),
     contextLength: config.max_position_embeddings,
