@@ -1,7 +1,8 @@
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build, type InlineConfig } from 'vite';
 import { z } from 'zod';
+import { copyOnnxRuntime, ORT_FILES, ORT_RESOLVE_CONDITIONS } from './onnx-runtime-files.ts';
 import { zipDirectory } from './zip-directory.ts';
 
 /**
@@ -12,9 +13,11 @@ import { zipDirectory } from './zip-directory.ts';
  *   self-contained IIFE, no code splitting: the page-world hook and the isolated relay.
  * - The service worker is one ES module (`"type": "module"` in the manifest), also one file, so
  *   the worker starts without fetching chunks.
- * - The extension pages (popup, review, options) are one multi-page build: ES modules with shared
- *   chunks, loaded by their HTML with `<script type="module">` (the default CSP allows 'self').
- * Everything is bundled: no code is loaded from anywhere at run time.
+ * - The extension pages (popup, review, options, models, chat) are one multi-page build: ES modules
+ *   with shared chunks, loaded by their HTML with `<script type="module">` (the CSP allows 'self').
+ * - ONNX Runtime's WebAssembly build, which the chat page's transformers.js loads at run time, is
+ *   copied to `ort/` (see ORT_FILES); the manifest's CSP allows 'wasm-unsafe-eval' for it.
+ * Everything is shipped: no code is loaded from anywhere else at run time.
  */
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -27,7 +30,7 @@ const CONTENT_SCRIPTS = {
   relay: 'extension/content/relay.ts',
 } as const;
 const SERVICE_WORKER = 'extension/background/service-worker.ts';
-const PAGE_NAMES = ['popup', 'review', 'options'] as const;
+const PAGE_NAMES = ['popup', 'review', 'options', 'models', 'chat'] as const;
 
 const versionSchema = z.object({ version: z.string().min(1) });
 
@@ -62,12 +65,24 @@ async function buildScript(name: string, entry: string, format: 'iife' | 'es'): 
   });
 }
 
+/** A page whose HTML is missing would otherwise fail deep inside the bundler, naming no page. */
+function checkPagesExist(): void {
+  const missing = PAGE_NAMES.filter((page) => !existsSync(join(PAGES, `${page}.html`)));
+  if (missing.length > 0) {
+    throw new Error(
+      `extension/pages/ lacks ${missing.map((page) => `${page}.html`).join(', ')}: every page in PAGE_NAMES needs its HTML (and the module it loads)`,
+    );
+  }
+}
+
 async function buildPages(): Promise<void> {
+  checkPagesExist();
   const base = common();
   await build({
     ...base,
     root: PAGES,
     base: './',
+    resolve: { conditions: [...ORT_RESOLVE_CONDITIONS] },
     build: {
       ...base.build,
       rolldownOptions: {
@@ -99,14 +114,16 @@ async function main(): Promise<void> {
   for (const [name, entry] of Object.entries(CONTENT_SCRIPTS)) await buildScript(name, entry, 'iife');
   await buildScript('service-worker', SERVICE_WORKER, 'es');
   await buildPages();
+  copyOnnxRuntime(join(ROOT, 'node_modules/onnxruntime-web/dist'), join(OUT, 'ort'));
   cpSync(join(ROOT, 'manifest.json'), join(OUT, 'manifest.json'));
 
   const zipPath = join(ROOT, 'dist', `pygbox-extension-${version}.zip`);
   const zip = await zipDirectory(OUT);
   writeFileSync(zipPath, zip.bytes);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const ortBytes = ORT_FILES.reduce((sum, file) => sum + statSync(join(OUT, 'ort', file)).size, 0);
   console.log(
-    `extension: dist/extension/ (${zip.files} files) and ${zipPath.slice(ROOT.length + 1)} in ${seconds} s`,
+    `extension: dist/extension/ (${zip.files} files, ONNX Runtime ${(ortBytes / 1e6).toFixed(1)} MB) and ${zipPath.slice(ROOT.length + 1)} (${(zip.bytes.length / 1e6).toFixed(1)} MB) in ${seconds} s`,
   );
 }
 

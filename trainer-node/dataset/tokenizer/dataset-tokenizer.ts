@@ -1,112 +1,38 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Tokenizer } from '@huggingface/tokenizers';
-import { z } from 'zod';
 import { PygboxError } from '../../../shared/errors/pygbox-error.ts';
-import type { ChatTokenizer } from '../../../shared/generate/chat-tokenizer.ts';
+import {
+  chatTokenizerFromFiles,
+  type LoadedChatTokenizer,
+} from '../../../shared/generate/load-chat-tokenizer.ts';
 import { sha256Hex } from '../../../shared/zip/sha256-hex.ts';
 
 /**
- * The model's own tokenizer, loaded from its folder's `tokenizer.json` and `tokenizer_config.json`
- * by `@huggingface/tokenizers` (the same files `transformers` reads in the Python worker).
- *
- * `prefixIds` are what the tokenizer's post-processor puts before a text (OPT: `</s>`; GPT-2:
- * nothing), found by encoding a probe with and without special tokens. The builder adds them itself
- * and appends `eosId` after each reply, so which positions are trained is decided by position. A
- * post-processor that appends tokens after the text is refused (see specialPrefix).
+ * The model's own tokenizer, loaded from its folder's `tokenizer.json` and `tokenizer_config.json`.
+ * The tokenizer itself (ids, the special prefix, the EOS, the refusal of post-processors that
+ * append tokens) is shared/generate/load-chat-tokenizer.ts, the one the chat page builds from an
+ * installed model's files; this adds what the dataset records about the files.
  */
-export interface DatasetTokenizer extends ChatTokenizer {
-  /** Texts of the added special tokens; a chat that types one literally would inject its id. */
-  specialTexts: readonly string[];
-  vocabSize: number;
+export interface DatasetTokenizer extends LoadedChatTokenizer {
   /** sha256 of tokenizer.json, recorded in the dataset so the trainer can check it has the same one. */
   sha256: string;
   files: { tokenizerJson: string; tokenizerConfig: string };
 }
-
-const tokenText = z.union([
-  z.string(),
-  z.object({ content: z.string() }).transform((token) => token.content),
-]);
-const tokenizerConfigSchema = z.looseObject({ eos_token: tokenText.optional() });
-const tokenizerJsonSchema = z.looseObject({
-  added_tokens: z
-    .array(z.looseObject({ id: z.number().int(), content: z.string(), special: z.boolean().optional() }))
-    .default([]),
-  model: z.looseObject({ type: z.string().optional() }),
-});
 
 export async function loadDatasetTokenizer(folder: string): Promise<DatasetTokenizer> {
   const jsonPath = join(folder, 'tokenizer.json');
   const configPath = join(folder, 'tokenizer_config.json');
   const tokenizerJson = await readTokenizerFile(jsonPath);
   const tokenizerConfig = await readTokenizerFile(configPath);
-  const json = parseJsonFile(tokenizerJson, jsonPath, tokenizerJsonSchema);
-  const config = parseJsonFile(tokenizerConfig, configPath, tokenizerConfigSchema);
-  let tokenizer: Tokenizer;
-  try {
-    tokenizer = new Tokenizer(JSON.parse(tokenizerJson), JSON.parse(tokenizerConfig));
-  } catch (cause) {
-    throw new PygboxError('tokenizer-invalid', 'this tokenizer.json could not be loaded', {
-      place: { file: jsonPath },
-      hint: 'use the tokenizer.json saved with the model (transformers: tokenizer.save_pretrained(folder))',
-      cause,
-    });
-  }
-  const eosText = config.eos_token;
-  const eosId = eosText === undefined ? undefined : tokenizer.token_to_id(eosText);
-  if (eosText === undefined || eosId === undefined) {
-    throw new PygboxError('tokenizer-invalid', 'the tokenizer names no end-of-sequence token it knows', {
-      place: { file: configPath, field: 'eos_token' },
-      hint: 'the model folder needs the tokenizer_config.json saved with the model, with eos_token set',
-    });
-  }
-  const encode = (text: string) => tokenizer.encode(text, { add_special_tokens: false }).ids;
-  const encodeWithSpecials = (text: string) => tokenizer.encode(text, { add_special_tokens: true }).ids;
-  let maxId = -1;
-  for (const id of tokenizer.get_vocab(true).values()) if (id > maxId) maxId = id;
+  const tokenizer = chatTokenizerFromFiles(tokenizerJson, tokenizerConfig, {
+    tokenizerJson: jsonPath,
+    tokenizerConfig: configPath,
+  });
   return {
-    encode,
-    encodeWithSpecials,
-    decode: (ids) => tokenizer.decode([...ids], { skip_special_tokens: false }),
-    prefixIds: specialPrefix(encode, encodeWithSpecials, jsonPath),
-    eosId,
-    eosText,
-    specialTexts: json.added_tokens.filter((token) => token.special !== false).map((token) => token.content),
-    vocabSize: maxId + 1,
+    ...tokenizer,
     sha256: await sha256Hex(new TextEncoder().encode(tokenizerJson)),
     files: { tokenizerJson, tokenizerConfig },
   };
-}
-
-function specialPrefix(
-  encode: (text: string) => number[],
-  encodeWithSpecials: (text: string) => number[],
-  file: string,
-): number[] {
-  const probe = 'Hello there';
-  const plain = encode(probe);
-  const full = encodeWithSpecials(probe);
-  for (let start = 0; start + plain.length <= full.length; start += 1) {
-    if (!plain.every((id, index) => full[start + index] === id)) continue;
-    if (start + plain.length < full.length) {
-      // Appended tokens (an EOS after every text) would end each prompt with an end-of-sequence
-      // right before the reply the model is taught, and the reply's EOS would not be the only one.
-      throw new PygboxError('tokenizer-invalid', 'the post-processor adds tokens after the text', {
-        place: { file, field: 'post_processor' },
-        hint: 'save the tokenizer without an end-of-sequence appended to every text (add_eos_token false); the builder appends EOS after each reply itself',
-      });
-    }
-    return full.slice(0, start);
-  }
-  throw new PygboxError(
-    'tokenizer-invalid',
-    'the post-processor changes the text ids, not only adds tokens',
-    {
-      place: { file, field: 'post_processor' },
-      hint: 'Pygbox supports post-processors that add special tokens around the text (TemplateProcessing, ByteLevel)',
-    },
-  );
 }
 
 async function readTokenizerFile(path: string): Promise<string> {
@@ -119,22 +45,4 @@ async function readTokenizerFile(path: string): Promise<string> {
       cause,
     });
   }
-}
-
-function parseJsonFile<T>(text: string, file: string, schema: z.ZodType<T>): T {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (cause) {
-    throw new PygboxError('tokenizer-invalid', 'is not valid JSON', { place: { file }, cause });
-  }
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new PygboxError('tokenizer-invalid', `unexpected shape (${issue?.code ?? 'invalid'})`, {
-      place: { file, field: issue?.path.join('.') ?? '' },
-      hint: 'use the tokenizer files saved with the model',
-    });
-  }
-  return parsed.data;
 }
