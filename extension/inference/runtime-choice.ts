@@ -38,7 +38,8 @@ export const WASM_DTYPE_ORDER: readonly ModelDtype[] = ['q8', 'fp32', 'q4', 'q4f
 /**
  * WebGPU: 4-bit weights first (a quarter of the bytes per token to read; decode is memory bound),
  * q4f16 only with `shader-f16`. fp32 before q8: q8's MatMulInteger/DynamicQuantizeLinear have no
- * WebGPU kernels and fall back to the CPU, with copies each step.
+ * WebGPU kernels and fall back to the CPU, with copies each step (q8 is here only for a user who
+ * asks for WebGPU; auto takes WASM for it, see webgpuAutoDtypes).
  */
 const WEBGPU_DTYPE_ORDER: readonly ModelDtype[] = ['q4f16', 'q4', 'fp32', 'q8'];
 
@@ -46,8 +47,18 @@ function webgpuDtypes(gpu: GpuInfo): readonly ModelDtype[] {
   return gpu.shaderF16 ? WEBGPU_DTYPE_ORDER : WEBGPU_DTYPE_ORDER.filter((dtype) => dtype !== 'q4f16');
 }
 
+/**
+ * On auto, WebGPU only for files it runs on the GPU: q8's int8 nodes would run on the CPU with
+ * copies each step, slower than WASM's own int8 kernels, so a model with only q8 goes to WASM.
+ */
+function webgpuAutoDtypes(gpu: GpuInfo): readonly ModelDtype[] {
+  return webgpuDtypes(gpu).filter((dtype) => dtype !== 'q8');
+}
+
+/** The GPU as the status line names it: its shader-f16 and, when the browser says, its adapter. */
 function gpuWords(gpu: GpuInfo): string {
-  return gpu.shaderF16 ? 'shader-f16 available' : 'no shader-f16 on this GPU';
+  const f16 = gpu.shaderF16 ? 'shader-f16 available' : 'no shader-f16 on this GPU';
+  return gpu.adapter === undefined ? f16 : `${f16} (${gpu.adapter})`;
 }
 
 export function chooseRuntime(
@@ -72,9 +83,9 @@ export function chooseRuntime(
   // auto: WebGPU when the browser has it and it can run something this model has.
   if (gpu.available) {
     if (wanted.dtype === 'auto') {
-      const dtype = webgpuDtypes(gpu).find((candidate) => dtypes.includes(candidate));
+      const dtype = webgpuAutoDtypes(gpu).find((candidate) => dtypes.includes(candidate));
       if (dtype !== undefined) return { device: 'webgpu', dtype, reason: gpuWords(gpu) };
-      return onWasm(dtypes, 'auto', `WebGPU cannot run this model's files (${gpuWords(gpu)})`);
+      return onWasm(dtypes, 'auto', `WebGPU cannot run this model's files well (${gpuWords(gpu)})`);
     }
     if (wanted.dtype !== 'q4f16' || gpu.shaderF16) {
       return { device: 'webgpu', dtype: wanted.dtype, reason: `${wanted.dtype} chosen; ${gpuWords(gpu)}` };

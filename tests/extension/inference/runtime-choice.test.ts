@@ -29,6 +29,11 @@ describe('chooseRuntime on auto', () => {
     expect(chooseRuntime(F16, ALL, AUTO).reason).toContain('shader-f16 available');
   });
 
+  it('names the GPU adapter on the status line when the browser gives one', () => {
+    expect(chooseRuntime(F16, ALL, AUTO).reason).toBe('shader-f16 available (nvidia ampere)');
+    expect(chooseRuntime(NO_F16, ALL, AUTO).reason).toBe('no shader-f16 on this GPU');
+  });
+
   it('takes WebGPU with q4 without shader-f16, or when the model has no q4f16', () => {
     expect(chooseRuntime(NO_F16, ALL, AUTO)).toMatchObject({ device: 'webgpu', dtype: 'q4' });
     expect(chooseRuntime(F16, ['fp32', 'q8', 'q4'], AUTO)).toMatchObject({ device: 'webgpu', dtype: 'q4' });
@@ -36,7 +41,16 @@ describe('chooseRuntime on auto', () => {
 
   it('takes the next file WebGPU runs well when there is no 4-bit one: fp32 before q8', () => {
     expect(chooseRuntime(F16, ['q8', 'fp32'], AUTO)).toMatchObject({ device: 'webgpu', dtype: 'fp32' });
-    expect(chooseRuntime(F16, ['q8'], AUTO)).toMatchObject({ device: 'webgpu', dtype: 'q8' });
+  });
+
+  it('runs a q8-only model on WASM (its int8 nodes have no WebGPU kernels), unless WebGPU is asked for', () => {
+    const choice = chooseRuntime(F16, ['q8'], AUTO);
+    expect(choice).toMatchObject({ device: 'wasm', dtype: 'q8' });
+    expect(choice.reason).toContain('WebGPU cannot run');
+    expect(chooseRuntime(F16, ['q8'], { device: 'webgpu', dtype: 'auto' })).toMatchObject({
+      device: 'webgpu',
+      dtype: 'q8',
+    });
   });
 
   it('goes to WASM when WebGPU cannot run any file the model has (only q4f16, no shader-f16)', () => {

@@ -47,6 +47,13 @@ describe('chatTokenizerFromFiles (the chat page builds its tokenizer from the mo
     }
   });
 
+  it("gives GPT-2's published ids, not only the same ids as the dataset (which is built on it)", async () => {
+    const { json, config } = await files('gpt2');
+    const gpt2 = chatTokenizerFromFiles(json, config, NAMES);
+    expect(gpt2.encodeWithSpecials('Hello there')).toEqual([15496, 612]);
+    expect([gpt2.eosId, gpt2.eosText, gpt2.vocabSize]).toEqual([50256, '<|endoftext|>', 50257]);
+  });
+
   it("puts OPT's </s> before a prompt and nothing before GPT-2's", async () => {
     const opt = await files('opt');
     const gpt2 = await files('gpt2');
