@@ -18,7 +18,10 @@ export function registerImportCommand(program: Command): void {
     program
       .command('import')
       .description('read capture and dumper files, write anonymized chats (and the export zip)')
-      .argument('<inputs...>', 'capture files (.jsonl or .json), old dumper files, Pygbox export zips, or folders holding capture files')
+      .argument(
+        '<inputs...>',
+        'capture files (.jsonl or .json), old dumper files, Pygbox export zips, or folders holding capture files',
+      )
       .requiredOption('-o, --out <file>', '[string] anonymized chats, one JSON per line')
       .option('--zip <file>', '[string] also write the export zip here'),
   )
