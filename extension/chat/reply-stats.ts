@@ -1,4 +1,5 @@
 import type { GeneratedReply } from '../../shared/generate/generate-reply.ts';
+import { plural } from '../pages/plural.ts';
 
 /** What the page reports after a reply, as `#reply-stats` data attributes and a line to read. */
 export interface ReplyStats {
@@ -33,5 +34,7 @@ const STOP_WORDS: Record<ReplyStats['stopReason'], string> = {
 
 export function replyStatsLine(stats: ReplyStats): string {
   const reused = stats.reusedTokens > 0 ? ` (${stats.reusedTokens} reused from the last turn)` : '';
-  return `Prompt ${stats.promptTokens} tokens${reused}; first token after ${stats.firstTokenMs} ms; ${stats.tokens} tokens at ${stats.tokensPerSecond} tokens/s; stopped by ${STOP_WORDS[stats.stopReason]}.`;
+  // A decode speed needs two tokens or more (the first one's time is the prefill's).
+  const speed = stats.tokens > 1 ? ` at ${stats.tokensPerSecond} tokens/s` : '';
+  return `Prompt ${plural(stats.promptTokens, 'token')}${reused}; first token after ${stats.firstTokenMs} ms; ${plural(stats.tokens, 'token')}${speed}; stopped by ${STOP_WORDS[stats.stopReason]}.`;
 }

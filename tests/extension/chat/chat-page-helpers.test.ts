@@ -89,6 +89,11 @@ describe('what the page shows', () => {
       stopReason: 'eos',
     });
     expect(replyStatsLine(stats)).toContain('30 reused');
+    expect(replyStatsLine(stats)).toContain('5 tokens at 10 tokens/s');
+    // One token has no decode speed (its time is the prefill's), and reads as one token.
+    const one = replyStatsLine({ ...stats, tokens: 1, tokensPerSecond: 0 });
+    expect(one).toContain('; 1 token; stopped by');
+    expect(one).not.toContain('tokens/s');
   });
 
   it('opens a chat with no message when the character has no greeting', () => {
