@@ -25,7 +25,18 @@ function buildTable(): Uint32Array {
 const at = (index: number): number => TABLE[index] ?? 0;
 
 export function crc32(bytes: Uint8Array): number {
-  let crc = 0xffffffff;
+  return finishCrc32(updateCrc32(CRC32_START, bytes));
+}
+
+/**
+ * The running form, for data that arrives in chunks (a model entry streamed from a zip to storage
+ * is never held whole): start from CRC32_START, feed each chunk through updateCrc32, and
+ * finishCrc32 the result.
+ */
+export const CRC32_START = 0xffffffff;
+
+export function updateCrc32(running: number, bytes: Uint8Array): number {
+  let crc = running;
   let i = 0;
   const whole = bytes.length - (bytes.length % 8);
   for (; i < whole; i += 8) {
@@ -47,5 +58,9 @@ export function crc32(bytes: Uint8Array): number {
       at(bytes[i + 7] ?? 0);
   }
   for (; i < bytes.length; i++) crc = at((crc ^ (bytes[i] ?? 0)) & 0xff) ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
+  return crc >>> 0;
+}
+
+export function finishCrc32(running: number): number {
+  return (running ^ 0xffffffff) >>> 0;
 }

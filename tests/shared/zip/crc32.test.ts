@@ -1,6 +1,6 @@
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { crc32 } from '../../../shared/zip/crc32.ts';
+import { CRC32_START, crc32, finishCrc32, updateCrc32 } from '../../../shared/zip/crc32.ts';
 
 describe('crc32', () => {
   it.each([
@@ -23,6 +23,19 @@ describe('crc32 against zlib', () => {
     for (const length of lengths) {
       const bytes = Uint8Array.from({ length }, random);
       expect(crc32(bytes), `length ${length}`).toBe(zlibCrc32(bytes));
+    }
+  });
+});
+
+describe('crc32 in chunks', () => {
+  it('gives the whole buffer’s CRC whatever the chunk sizes', () => {
+    const bytes = Uint8Array.from({ length: 10_007 }, (_, index) => (index * 31 + 7) & 0xff);
+    for (const size of [1, 3, 8, 13, 4096]) {
+      let running = CRC32_START;
+      for (let start = 0; start < bytes.length; start += size) {
+        running = updateCrc32(running, bytes.subarray(start, start + size));
+      }
+      expect(finishCrc32(running), `chunks of ${size}`).toBe(zlibCrc32(bytes));
     }
   });
 });
