@@ -5,6 +5,12 @@ import type { ChatTokenizer } from '../../shared/generate/chat-tokenizer.ts';
 import type { DecoderModel } from '../../shared/generate/decoder-model.ts';
 import { chatTokenizerFromFiles } from '../../shared/generate/load-chat-tokenizer.ts';
 import { type TransformersCache, transformersDecoder } from '../../shared/generate/transformers-decoder.ts';
+import {
+  generationConfigSchema,
+  modelConfigSchema,
+  modelContextLength,
+  replyEosIds,
+} from '../../shared/model/model-config.ts';
 import type { ModelFileSource } from '../../shared/model/model-file-source.ts';
 import { MODEL_FILES, type ModelManifest } from '../../shared/model/model-manifest.ts';
 import { serveModelFiles } from './configure-transformers.ts';
@@ -37,14 +43,6 @@ export interface LoadBrowserModelRequest {
   onProgress?: (progress: { file: string; loaded: number; total: number }) => void;
 }
 
-const eosIdsSchema = z.union([z.number().int(), z.array(z.number().int())]).optional();
-const modelConfigSchema = z.looseObject({
-  model_type: z.string(),
-  max_position_embeddings: z.number().int().positive().optional(),
-  n_positions: z.number().int().positive().optional(),
-  eos_token_id: eosIdsSchema,
-});
-const generationConfigSchema = z.looseObject({ eos_token_id: eosIdsSchema });
 const progressSchema = z.looseObject({
   status: z.literal('progress'),
   file: z.string(),
@@ -79,17 +77,8 @@ export async function loadBrowserModel(request: LoadBrowserModelRequest): Promis
     await readText(files, 'tokenizer_config.json'),
     { tokenizerJson: 'tokenizer.json', tokenizerConfig: 'tokenizer_config.json' },
   );
-  const contextLength = config.data.max_position_embeddings ?? config.data.n_positions;
-  if (contextLength === undefined) {
-    throw new PygboxError('input-unreadable', "config.json does not say the model's context length", {
-      place: { file: 'config.json', field: 'max_position_embeddings' },
-      hint: 'export the model again with `pygbox export` (its config.json has max_position_embeddings)',
-    });
-  }
-  const eosIds = new Set<number>([tokenizer.eosId]);
-  for (const ids of [config.data.eos_token_id, generation.data.eos_token_id]) {
-    for (const id of ids === undefined ? [] : [ids].flat()) eosIds.add(id);
-  }
+  const contextLength = modelContextLength(config.data, 'config.json');
+  const eosIds = replyEosIds(tokenizer.eosId, config.data, generation.data);
   const probeIds = tokenizer.prefixIds.length > 0 ? [...tokenizer.prefixIds] : [tokenizer.eosId];
 
   let runtime: BrowserChatModel['runtime'] = choice;
@@ -109,7 +98,7 @@ export async function loadBrowserModel(request: LoadBrowserModelRequest): Promis
     decoder: transformersDecoder(model),
     tokenizer,
     contextLength,
-    eosIds: [...eosIds],
+    eosIds,
     runtime,
     async dispose() {
       await model.dispose();

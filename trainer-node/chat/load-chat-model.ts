@@ -1,9 +1,15 @@
 import { access, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { PygboxError } from '../../shared/errors/pygbox-error.ts';
 import type { DecoderModel } from '../../shared/generate/decoder-model.ts';
 import { type TransformersCache, transformersDecoder } from '../../shared/generate/transformers-decoder.ts';
+import {
+  generationConfigSchema,
+  modelConfigSchema,
+  modelContextLength,
+  replyEosIds,
+} from '../../shared/model/model-config.ts';
 import { type DatasetTokenizer, loadDatasetTokenizer } from '../dataset/tokenizer/dataset-tokenizer.ts';
 
 /** The ONNX files `pygbox export` writes, by the dtype names transformers.js uses to pick them. */
@@ -15,15 +21,6 @@ export const CHAT_DTYPES = {
 } as const;
 export type ChatDtype = keyof typeof CHAT_DTYPES;
 const DTYPE_PREFERENCE: readonly ChatDtype[] = ['fp32', 'q8', 'q4', 'q4f16'];
-
-const eosIdsSchema = z.union([z.number().int(), z.array(z.number().int())]).optional();
-const modelConfigSchema = z.looseObject({
-  model_type: z.string(),
-  max_position_embeddings: z.number().int().positive().optional(),
-  n_positions: z.number().int().positive().optional(),
-  eos_token_id: eosIdsSchema,
-});
-const generationConfigSchema = z.looseObject({ eos_token_id: eosIdsSchema });
 
 export interface ChatModel {
   decoder: DecoderModel<TransformersCache>;
@@ -76,22 +73,14 @@ export async function loadChatModel(folder: string, dtype: ChatDtype | 'auto'): 
       cause,
     });
   }
-  const contextLength = config.max_position_embeddings ?? config.n_positions;
-  if (contextLength === undefined) {
-    throw new PygboxError('input-unreadable', "config.json does not say the model's context length", {
-      place: { file: join(dir, 'config.json'), field: 'max_position_embeddings' },
-      hint: 'export the model with its config.json (max_position_embeddings or n_positions)',
-    });
-  }
-  const eosIds = new Set<number>([tokenizer.eosId]);
-  for (const ids of [config.eos_token_id, generation?.eos_token_id]) {
-    for (const id of ids === undefined ? [] : [ids].flat()) eosIds.add(id);
-  }
+  const contextLength = modelContextLength(config, join(dir, 'config.json'));
+  const eosIds = replyEosIds(tokenizer.eosId, config, generation);
+
   return {
     decoder: transformersDecoder(model),
     tokenizer,
     contextLength,
-    eosIds: [...eosIds],
+    eosIds,
     dtype: chosen,
     device: 'cpu (onnxruntime-node)',
     modelType: config.model_type,
