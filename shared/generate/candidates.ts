@@ -40,3 +40,28 @@ export function keepAtMost(logits: Float32Array, scores: Float64Array, threshold
   }
   return result;
 }
+
+/**
+ * The tokens still in the running and their logits. After the first filter usually a few dozen of
+ * 50k remain, so the rest of the steps work on those alone (`ids` maps back to token ids; absent,
+ * position is the token id). Always in id order, as the full-vocabulary steps see them, so sums run
+ * in the same order and give the same floats.
+ */
+export interface Candidates {
+  ids: Uint32Array | undefined;
+  logits: Float32Array;
+}
+
+/** Drops removed tokens from the arrays, so later steps no longer scan the whole vocabulary. */
+export function narrow(candidates: Candidates): Candidates {
+  const kept = candidateIds(candidates.logits);
+  if (kept.length === candidates.logits.length) return candidates;
+  const ids = new Uint32Array(kept.length);
+  const logits = new Float32Array(kept.length);
+  for (let index = 0; index < kept.length; index += 1) {
+    const position = kept[index] as number;
+    ids[index] = candidates.ids === undefined ? position : (candidates.ids[position] as number);
+    logits[index] = candidates.logits[position] as number;
+  }
+  return { ids, logits };
+}

@@ -1,37 +1,15 @@
-import { candidateIds } from './candidates.ts';
+import { type Candidates, narrow } from './candidates.ts';
 import { finiteLogits } from './finite-logits.ts';
+import { greedyToken } from './greedy-token.ts';
 import { applyMinP } from './min-p.ts';
+import { penalisedIds } from './penalised-ids.ts';
 import { applyRepetitionPenalty } from './repetition-penalty.ts';
 import type { SamplerSettings } from './sampler-settings.ts';
 import { softmax } from './softmax.ts';
-import { applyTemperature } from './temperature.ts';
-import { applyTopK } from './top-k.ts';
+import { temperedLogits } from './tempered-logits.ts';
+import { topKCandidates } from './top-k-candidates.ts';
 import { applyTopP } from './top-p.ts';
 import { applyTypicalP } from './typical-p.ts';
-
-/**
- * The tokens still in the running and their logits. After the first filter usually a few dozen of
- * 50k remain, so the rest of the steps work on those alone (`ids` maps back to token ids; absent,
- * position is the token id).
- */
-interface Candidates {
-  ids: Uint32Array | undefined;
-  logits: Float32Array;
-}
-
-/** Drops removed tokens from the arrays, so later steps no longer scan the whole vocabulary. */
-function narrow(candidates: Candidates): Candidates {
-  const kept = candidateIds(candidates.logits);
-  if (kept.length === candidates.logits.length) return candidates;
-  const ids = new Uint32Array(kept.length);
-  const logits = new Float32Array(kept.length);
-  for (let index = 0; index < kept.length; index += 1) {
-    const position = kept[index] as number;
-    ids[index] = candidates.ids === undefined ? position : (candidates.ids[position] as number);
-    logits[index] = candidates.logits[position] as number;
-  }
-  return { ids, logits };
-}
 
 /**
  * The sampler's steps, in Hugging Face's order (its logits processors, then its warpers):
@@ -40,21 +18,27 @@ function narrow(candidates: Candidates): Candidates {
  *   2. temperature (0: stop here and take the most likely token: greedy)
  *   3. top-k  4. top-p  5. min-p  6. typical-p  (each on what the previous left, renormalised)
  *   7. one draw from the softmax of what remains, with the caller's seeded random source.
+ *
+ * This runs for every token, over a 50k vocabulary, so steps 0-3 are fused (see greedy-token.ts,
+ * top-k-candidates.ts, tempered-logits.ts) and the rest run on the candidates left; the result is
+ * token for token what the steps' own functions, applied one after another, give (the property
+ * test in tests/shared/generate/sampler-fast-path.test.ts holds it to that).
  */
-function processCandidates(
+export function nextTokenCandidates(
   logits: Float32Array,
   context: readonly number[],
   settings: SamplerSettings,
 ): Candidates {
-  const penalised = applyRepetitionPenalty(
-    finiteLogits(logits),
+  const penalised = penalisedIds(
+    logits,
     context,
     settings.repetition_penalty,
     settings.repetition_penalty_range,
   );
-  if (settings.temperature === 0) return { ids: undefined, logits: penalised };
-  let candidates: Candidates = { ids: undefined, logits: applyTemperature(penalised, settings.temperature) };
-  candidates = narrow({ ...candidates, logits: applyTopK(candidates.logits, settings.top_k) });
+  let candidates =
+    settings.top_k > 0
+      ? topKCandidates(logits, penalised, settings.temperature, settings.top_k)
+      : narrow(temperedLogits(logits, penalised, settings.temperature));
   candidates = narrow({ ...candidates, logits: applyTopP(candidates.logits, settings.top_p) });
   candidates = narrow({ ...candidates, logits: applyMinP(candidates.logits, settings.min_p) });
   return narrow({ ...candidates, logits: applyTypicalP(candidates.logits, settings.typical_p) });
@@ -62,19 +46,28 @@ function processCandidates(
 
 /**
  * The logits after every step but the draw, over the whole vocabulary (removed tokens at
- * -Infinity). For the tests and the chat page's "what would be kept" display.
+ * -Infinity; at temperature 0 the penalised logits). For the tests and the chat page's "what would
+ * be kept" display: not on the per-token path.
  */
 export function processLogits(
   logits: Float32Array,
   context: readonly number[],
   settings: SamplerSettings,
 ): Float32Array {
-  const candidates = processCandidates(logits, context, settings);
+  if (settings.temperature === 0) {
+    return applyRepetitionPenalty(
+      finiteLogits(logits),
+      context,
+      settings.repetition_penalty,
+      settings.repetition_penalty_range,
+    );
+  }
+  const candidates = nextTokenCandidates(logits, context, settings);
   if (candidates.ids === undefined) return candidates.logits;
   const full = new Float32Array(logits.length).fill(Number.NEGATIVE_INFINITY);
-  candidates.ids.forEach((id, index) => {
-    full[id] = candidates.logits[index] as number;
-  });
+  for (let index = 0; index < candidates.ids.length; index += 1) {
+    full[candidates.ids[index] as number] = candidates.logits[index] as number;
+  }
   return full;
 }
 
@@ -85,10 +78,18 @@ export function sampleNextToken(
   settings: SamplerSettings,
   random: () => number,
 ): number {
-  const candidates = processCandidates(logits, context, settings);
+  if (settings.temperature === 0) {
+    const penalised = penalisedIds(
+      logits,
+      context,
+      settings.repetition_penalty,
+      settings.repetition_penalty_range,
+    );
+    return greedyToken(logits, penalised);
+  }
+  const candidates = nextTokenCandidates(logits, context, settings);
   const tokenId = (position: number) =>
     candidates.ids === undefined ? position : (candidates.ids[position] as number);
-  if (settings.temperature === 0) return tokenId(argmax(candidates.logits));
   const probabilities = softmax(candidates.logits);
   let left = random();
   for (let position = 0; position < probabilities.length; position += 1) {
