@@ -56,19 +56,21 @@ async function runImport(
     });
     // Asked once a model is in: a persistent origin is not evicted when the disk runs low.
     await navigator.storage.persist().catch(() => false);
+    // The list first, then the word: when "Imported" shows, the model is on the page.
+    await refresh();
     replaceChildren(
       importStatus,
       h('p', { class: 'progress', 'data-imported': model.id }, `Imported ${model.manifest.name}.`),
     );
   } catch (error) {
     showError(error, 'The import');
+    await refresh();
   } finally {
     window.removeEventListener('beforeunload', warnOnLeave);
     fileInput.disabled = false;
     folderInput.disabled = false;
     fileInput.value = '';
     folderInput.value = '';
-    await refresh();
   }
 }
 
