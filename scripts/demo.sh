@@ -35,4 +35,8 @@ Done. What went where:
   out/dataset/                             token shards, masks, stats.json, preview.txt
   out/tiny-opt-run/                        checkpoints, final/, train-events.jsonl
   out/tiny-opt-model/, out/tiny-opt-model.zip   the ONNX model folder (model card README.md) and its zip
+
+To chat with the model in your browser: npm run build:extension, load dist/extension/ unpacked,
+and import out/tiny-opt-model.zip on the extension's Models page (README: "Chat with your model
+in the browser").
 DONE
