@@ -1,5 +1,6 @@
 import type { AnonChat } from '../../shared/chat/anon-chat.ts';
 import { anonymizeForExport } from '../../shared/export/anonymize-for-export.ts';
+import { userIdentitiesOf } from '../../shared/export/user-identities.ts';
 import type { LocalCharacterInput } from '../../shared/local-chat/local-character.ts';
 import type { PygboxStore } from '../../shared/store/pygbox-store.ts';
 
@@ -27,10 +28,9 @@ export async function storedChatCharacters(store: PygboxStore): Promise<StoredCh
     store.getChatSettings(),
   ]);
   if (chats.length === 0) return [];
-  const displayName = chatSettings.userDisplayName;
   const { audited } = anonymizeForExport(chats, {
     accountIdentities,
-    userIdentities: displayName === '' ? settings.userIdentities : [...settings.userIdentities, displayName],
+    userIdentities: userIdentitiesOf(settings, chatSettings),
     redactions: settings.redactions,
   });
   return audited.chats.map((chat) => ({ label: chatLabel(chat), character: characterOfChat(chat) }));

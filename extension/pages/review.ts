@@ -5,6 +5,7 @@ import { DUMP_CURSOR_DB } from '../../shared/dump/dump-cursor-store.ts';
 import { PygboxError } from '../../shared/errors/pygbox-error.ts';
 import { anonymizeForExport } from '../../shared/export/anonymize-for-export.ts';
 import { previewStoreExport, type StoreExportPreview } from '../../shared/export/export-store.ts';
+import { userIdentitiesOf } from '../../shared/export/user-identities.ts';
 import { openPygboxStore, type PygboxStore } from '../../shared/store/pygbox-store.ts';
 import type { StoreSettings } from '../../shared/store/store-settings.ts';
 import { deleteAllModels } from '../models/model-library.ts';
@@ -53,10 +54,7 @@ async function render(store: PygboxStore): Promise<void> {
     // The same identities as the export's (previewStoreExport): the chat page's display name too.
     const all = anonymizeForExport(chats, {
       accountIdentities,
-      userIdentities:
-        chatSettings.userDisplayName === ''
-          ? settings.userIdentities
-          : [...settings.userIdentities, chatSettings.userDisplayName],
+      userIdentities: userIdentitiesOf(settings, chatSettings),
       redactions: settings.redactions,
     });
     reviewed = reviewChats(chats, all.audited.chats, settings);

@@ -11,6 +11,7 @@ import {
   exportFileName,
 } from './anonymize-for-export.ts';
 import { collectIdentities } from './collect-identities.ts';
+import { userIdentitiesOf } from './user-identities.ts';
 
 /**
  * What an export from the local store will hold, before anything is written: the audited chats
@@ -33,11 +34,7 @@ export async function previewStoreExport(store: PygboxStore): Promise<StoreExpor
     store.listPreferences(),
     store.getChatSettings(),
   ]);
-  // The name the user gave the chat page for themselves names them like any identity they typed.
-  const userIdentities =
-    chatSettings.userDisplayName === ''
-      ? settings.userIdentities
-      : [...settings.userIdentities, chatSettings.userDisplayName];
+  const userIdentities = userIdentitiesOf(settings, chatSettings);
   const { kept, excluded } = applyExclusions(chats, settings);
   // Identities and creators' handles come from every stored chat, excluded ones too: a name seen
   // only in an excluded chat can still be typed in a kept one (`allIdentities` covers every chat).
