@@ -5,12 +5,12 @@ import { generateReply } from '../../shared/generate/generate-reply.ts';
 import { PromptCache } from '../../shared/generate/prompt-cache.ts';
 import { SAMPLER_PRESETS } from '../../shared/generate/sampler-presets.ts';
 import type { SamplerSettings } from '../../shared/generate/sampler-settings.ts';
-import type { ModelFileSource } from '../../shared/model/model-file-source.ts';
 import {
   MODEL_MANIFEST_PATH,
   type ModelDtype,
   modelManifestSchema,
 } from '../../shared/model/model-manifest.ts';
+import { opfsModelCopy } from '../../tests/support/onnx-web-page/opfs-model-copy.ts';
 
 /**
  * The page side of bench/browser-chat.bench.ts. `installModel` copies the model folder shipped
@@ -20,43 +20,9 @@ import {
  * streamer timing each token), on the same model files and the same prompt.
  */
 
-const FOLDER = 'bench-model';
-
-async function folderHandle(path: readonly string[], create: boolean): Promise<FileSystemDirectoryHandle> {
-  let dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(FOLDER, { create });
-  for (const part of path) dir = await dir.getDirectoryHandle(part, { create });
-  return dir;
-}
-
-const opfsFiles: ModelFileSource = {
-  async read(path) {
-    const parts = path.split('/');
-    const name = parts.pop() ?? '';
-    try {
-      return await (await (await folderHandle(parts, false)).getFileHandle(name)).getFile();
-    } catch (error) {
-      if (error instanceof DOMException && error.name === 'NotFoundError') return undefined;
-      throw error;
-    }
-  },
-};
-
-async function installModel(): Promise<number> {
-  const manifest = modelManifestSchema.parse(await (await fetch(`./model/${MODEL_MANIFEST_PATH}`)).json());
-  let bytes = 0;
-  for (const path of [MODEL_MANIFEST_PATH, ...manifest.files.map((file) => file.path)]) {
-    const parts = path.split('/');
-    const name = parts.pop() ?? '';
-    const writable = await (
-      await (await folderHandle(parts, true)).getFileHandle(name, { create: true })
-    ).createWritable();
-    const response = await fetch(`./model/${path}`);
-    if (response.body === null) throw new Error(`no body for ${path}`);
-    await response.body.pipeTo(writable);
-    bytes += (await opfsFiles.read(path))?.size ?? 0;
-  }
-  return bytes;
-}
+const model = opfsModelCopy('bench-model');
+const opfsFiles = model.files;
+const installModel = model.install;
 
 export interface TurnFigures {
   promptTokens: number;

@@ -1,7 +1,7 @@
 import { loadBrowserModel } from '../../../extension/inference/load-browser-model.ts';
 import type { DevicePreference, DtypePreference } from '../../../extension/inference/runtime-choice.ts';
-import type { ModelFileSource } from '../../../shared/model/model-file-source.ts';
 import { MODEL_MANIFEST_PATH, modelManifestSchema } from '../../../shared/model/model-manifest.ts';
+import { opfsModelCopy } from './opfs-model-copy.ts';
 
 /**
  * The page side of tests/e2e/browser-runtime.test.ts. `installFromExtension` copies the model
@@ -10,45 +10,9 @@ import { MODEL_MANIFEST_PATH, modelManifestSchema } from '../../../shared/model/
  * the runtime, what the page fetched while loading and what the Cache API holds afterwards.
  */
 
-const FOLDER = 'runtime-check';
-
-async function folderHandle(path: readonly string[], create: boolean): Promise<FileSystemDirectoryHandle> {
-  let dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(FOLDER, { create });
-  for (const part of path) dir = await dir.getDirectoryHandle(part, { create });
-  return dir;
-}
-
-/** OPFS-backed, as extension/models' installedModelFiles is: File objects stay on disk until read. */
-const opfsFiles: ModelFileSource = {
-  async read(path) {
-    const parts = path.split('/');
-    const name = parts.pop() ?? '';
-    try {
-      const dir = await folderHandle(parts, false);
-      return await (await dir.getFileHandle(name)).getFile();
-    } catch (error) {
-      if (error instanceof DOMException && error.name === 'NotFoundError') return undefined;
-      throw error;
-    }
-  },
-};
-
-async function installFromExtension(): Promise<number> {
-  const manifestText = await (await fetch(`./model/${MODEL_MANIFEST_PATH}`)).text();
-  const manifest = modelManifestSchema.parse(JSON.parse(manifestText));
-  let bytes = 0;
-  for (const path of [MODEL_MANIFEST_PATH, ...manifest.files.map((file) => file.path)]) {
-    const parts = path.split('/');
-    const name = parts.pop() ?? '';
-    const dir = await folderHandle(parts, true);
-    const writable = await (await dir.getFileHandle(name, { create: true })).createWritable();
-    const blob = await (await fetch(`./model/${path}`)).blob();
-    await writable.write(blob);
-    await writable.close();
-    bytes += blob.size;
-  }
-  return bytes;
-}
+const model = opfsModelCopy('runtime-check');
+const opfsFiles = model.files;
+const installFromExtension = model.install;
 
 async function runGreedy(request: {
   device: DevicePreference;
